@@ -1,0 +1,566 @@
+"""The adaptive oracle and its bounds: Eq 4-13 of Hor, Qian, Pilanci & Arbabian.
+
+An *adaptive oracle* (Definition 2.1) knows, for every input, which states of
+the state space answer it correctly, and pays for the cheapest one. Nothing
+that routes between the same states can do better, so its cost and accuracy
+bound every practical router.
+
+Two entry points:
+
+* from a per-instance correctness matrix, the exact oracle (:func:`oracle`,
+  Eq 4-5) and the cross-model error dependence (:func:`alphas`, Eq 6);
+* from per-state costs and accuracies alone, the closed forms: the general
+  formula (:func:`general`, Eq 7), the constant-alpha line
+  (:func:`constant_alpha`, Eq 8), the conservative bound (:func:`conservative`,
+  Eq 9, alpha = 1), its two-state and rearranged forms (:func:`two_state`,
+  Eq 10; :func:`granularity`, Eq 12), the smallest-state rule
+  (:func:`smallest_state_limit`, Eq 11) and the continuous limit
+  (:func:`continuous`, Eq 13).
+
+States are indexed from 0 in code and from 1 in the paper: the paper's
+``R_1`` is ``costs[0]``.
+
+Two slips in the paper are corrected here and taught in the notebooks:
+
+* the appendix's proof of Eq 7 writes ``alpha_i (1 - A_i)`` inside the sum;
+  the expansion it starts from gives ``alpha_{i-1} (1 - A_{i-1})``, as the
+  main text prints it;
+* Eq 11 in the main text prints ``R_N``; the appendix's own derivation yields
+  ``R_2``, the second state's cost.
+
+All functions are pure numpy and know nothing of models. Any function that
+takes ``(costs, accuracies)`` also takes a state space (an object with
+``costs`` and ``accuracies`` attributes, such as
+:class:`adaptlab.statespace.StateSpace`) in place of ``costs``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import (
+    check_accuracies,
+    check_correct,
+    check_costs,
+    check_fraction,
+    check_positive_int,
+    check_state_space,
+)
+
+__all__ = [
+    "OperatingPoint",
+    "OracleResult",
+    "Granularity",
+    "oracle",
+    "alphas",
+    "error_probabilities",
+    "general",
+    "constant_alpha",
+    "conservative",
+    "two_state",
+    "granularity",
+    "smallest_state_limit",
+    "continuous",
+    "sequential_costs",
+    "r_ratio",
+    "delta_r",
+    "delta_a",
+]
+
+
+def r_ratio(largest_cost, cost):
+    """Efficiency gain ``R_ratio = R_N / R_oracle`` (Section 3).
+
+    Parameters
+    ----------
+    largest_cost : float
+        ``R_N``, the cost of the largest (most accurate) state.
+    cost : float
+        The cost of the adaptive agent, e.g. ``R_oracle``.
+
+    Returns
+    -------
+    float
+        How many times cheaper the agent is than always running the largest state.
+    """
+    cost = float(cost)
+    if cost <= 0:
+        raise ValueError(f"cost must be positive to form a ratio, got {cost!r}.")
+    return float(largest_cost) / cost
+
+
+def delta_r(largest_cost, cost):
+    """Resources saved, ``Delta R = R_N - R_oracle`` (Section 3)."""
+    return float(largest_cost) - float(cost)
+
+
+def delta_a(accuracy, largest_accuracy):
+    """Accuracy gained, ``Delta A = A_oracle - A_N`` (Section 3)."""
+    return float(accuracy) - float(largest_accuracy)
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Expected cost and accuracy of an (ideal) adaptive agent on a state space.
+
+    Attributes
+    ----------
+    cost : float
+        Expected resource consumption per instance, ``R_oracle``.
+    accuracy : float
+        Expected accuracy, ``A_oracle``.
+    largest_cost, largest_accuracy : float
+        ``R_N`` and ``A_N`` of the largest state: the static baseline.
+    """
+
+    cost: float
+    accuracy: float
+    largest_cost: float
+    largest_accuracy: float
+
+    @property
+    def r_ratio(self):
+        """``R_N / R_oracle``: times cheaper than always running the largest state."""
+        return r_ratio(self.largest_cost, self.cost)
+
+    @property
+    def delta_r(self):
+        """``R_N - R_oracle``: resources saved per instance."""
+        return delta_r(self.largest_cost, self.cost)
+
+    @property
+    def delta_a(self):
+        """``A_oracle - A_N``: accuracy gained over the largest state."""
+        return delta_a(self.accuracy, self.largest_accuracy)
+
+
+@dataclass(frozen=True)
+class OracleResult(OperatingPoint):
+    """The exact adaptive oracle on a correctness matrix (Definition 2.1).
+
+    Attributes
+    ----------
+    choice : ndarray of int, shape (n,)
+        The state the oracle picks for each instance: the cheapest correct
+        state, else the smallest state (Eq 4).
+    shares : ndarray of float, shape (N,)
+        Fraction of instances sent to each state.
+    cascade_cost : float
+        Expected cost if the oracle's choices are reached by a sequential
+        cascade, which runs states 0, 1, ..., choice and pays for all of them.
+    """
+
+    choice: np.ndarray
+    shares: np.ndarray
+    cascade_cost: float
+
+
+@dataclass(frozen=True)
+class Granularity:
+    """The rearranged conservative bound, Eq 12.
+
+    ``cost = dynamic_range_cost - savings.sum()``.
+
+    Attributes
+    ----------
+    dynamic_range_cost : float
+        ``R_1 + (A_N - A_1)(R_N - R_1)``: what the smallest and largest states
+        alone would cost (Eq 10).
+    savings : ndarray, shape (N - 1,)
+        ``(A_i - A_{i-1})(R_N - R_i)`` for i = 2..N: how much each further
+        state saves. Never negative.
+    cost : float
+        ``R_oracle`` at alpha = 1, equal to :func:`conservative`.
+    """
+
+    dynamic_range_cost: float
+    savings: np.ndarray
+    cost: float
+
+
+def sequential_costs(costs):
+    """Per-state cost of a sequential cascade: ``C_i = R_1 + ... + R_i``.
+
+    A cascade that runs states in order and stops at state i has paid for
+    every state up to i. Feeding these cumulative costs to any formula of this
+    module (they are ascending too) turns a selection bound into a cascade
+    bound: the oracle's choices do not change, only what they cost.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,)
+        Cost of each state, ascending.
+
+    Returns
+    -------
+    ndarray of shape (N,)
+    """
+    return np.cumsum(check_costs(costs))
+
+
+def oracle(correct, costs):
+    """The exact adaptive oracle on a per-instance correctness matrix (Eq 4-5).
+
+    For every instance the oracle picks the cheapest state that classifies it
+    correctly; if no state does, it picks the smallest state (Eq 4). Its
+    expected cost and accuracy are Eq 5.
+
+    Parameters
+    ----------
+    correct : array-like of bool or {0, 1}, shape (n, N)
+        ``correct[x, i]`` is whether state i is right on instance x. States are
+        ordered by ascending cost.
+    costs : array-like of shape (N,)
+        Cost of each state, ascending (Eq 2). Accuracies need not be monotone
+        here: Definition 2.1 holds for any state space.
+
+    Returns
+    -------
+    OracleResult
+        ``cost`` (``R_oracle``), ``accuracy`` (``A_oracle``), ``choice`` (the
+        state picked per instance) and ``cascade_cost``.
+
+    Examples
+    --------
+    >>> correct = [[1, 1], [0, 1], [0, 0], [1, 0]]
+    >>> result = oracle(correct, costs=[1.0, 10.0])
+    >>> result.choice.tolist(), result.cost, result.accuracy
+    ([0, 1, 0, 0], 3.25, 0.75)
+    """
+    correct = check_correct(correct)
+    costs = check_costs(costs)
+    n, n_states = correct.shape
+    if costs.size != n_states:
+        raise ValueError(
+            f"costs has {costs.size} entries but correct has {n_states} states (columns)."
+        )
+    # argmax finds the first True in each row: the cheapest correct state,
+    # and 0 (the smallest state) when a row has none, exactly Eq 4.
+    choice = correct.argmax(axis=1)
+    shares = np.bincount(choice, minlength=n_states) / n
+    n_failed = np.count_nonzero(~correct[:, 0] & (choice == 0))
+    return OracleResult(
+        cost=float(shares @ costs),
+        accuracy=float(1.0 - n_failed / n),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(np.count_nonzero(correct[:, -1]) / n),
+        choice=choice,
+        shares=shares,
+        cascade_cost=float(shares @ np.cumsum(costs)),
+    )
+
+
+def alphas(correct):
+    """Cross-model error dependence, measured (Eq 6).
+
+    ``alpha_i = P(states 1..i-1 all wrong | state i wrong)``: near 1 when the
+    larger model's errors are errors of every smaller model too (nothing to
+    gain by asking them), near 0 when smaller models can fix them.
+
+    Parameters
+    ----------
+    correct : array-like of bool or {0, 1}, shape (n, N)
+        Per-instance correctness, states ordered by ascending cost.
+
+    Returns
+    -------
+    ndarray of float, shape (N,)
+        ``alpha_i`` per state. Entry 0 is NaN (no smaller state; the paper
+        defines alpha for i > 1 only), and so is every state that is never
+        wrong (the condition has probability 0).
+
+    Examples
+    --------
+    >>> alphas([[0, 0], [0, 1], [1, 0], [1, 1]])
+    array([nan, 0.5])
+    """
+    wrong = ~check_correct(correct)
+    all_wrong_so_far = np.logical_and.accumulate(wrong, axis=1)
+    n_wrong = wrong.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = all_wrong_so_far.sum(axis=0) / n_wrong
+    result[n_wrong == 0] = np.nan
+    result[0] = np.nan
+    return result
+
+
+def _check_alphas(values, accuracies):
+    """Alphas aligned with the states; entry 0 and never-wrong states may be NaN."""
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"alphas must be an array of numbers, got {values!r}.") from None
+    if values.shape != accuracies.shape:
+        raise ValueError(
+            f"alphas must have one entry per state ({accuracies.size}), got shape {values.shape}."
+        )
+    needed = np.arange(values.size) > 0
+    needed &= accuracies < 1
+    missing = needed & ~np.isfinite(values)
+    if missing.any():
+        raise ValueError(
+            f"alphas must be finite where a state can be wrong; NaN or inf at positions "
+            f"{np.flatnonzero(missing).tolist()}."
+        )
+    outside = needed & ((values < 0) | (values > 1))
+    if outside.any():
+        raise ValueError(
+            f"alphas must be probabilities in [0, 1]; outside at positions "
+            f"{np.flatnonzero(outside).tolist()}."
+        )
+    return values
+
+
+def error_probabilities(accuracies, alphas):
+    """``P(e_i)``, the chance that the i smallest states are all wrong (Eq 6).
+
+    ``P(e_1) = 1 - A_1`` and ``P(e_i) = alpha_i (1 - A_i)`` for i > 1.
+
+    Parameters
+    ----------
+    accuracies : array-like of shape (N,)
+    alphas : array-like of shape (N,)
+        As returned by :func:`alphas`; entry 0 is ignored.
+
+    Returns
+    -------
+    ndarray of shape (N,)
+        Non-increasing, since each event contains the next.
+    """
+    accuracies = check_accuracies(accuracies, np.size(accuracies), monotone=False)
+    alphas = _check_alphas(alphas, accuracies)
+    error = 1.0 - accuracies
+    p = np.where(error > 0, np.nan_to_num(alphas) * error, 0.0)
+    p[0] = error[0]
+    rising = np.flatnonzero(np.diff(p) > 1e-12) + 1
+    if rising.size:
+        raise ValueError(
+            "alphas are inconsistent with accuracies: P(e_i) = alpha_i (1 - A_i) must not "
+            f"exceed P(e_(i-1)) (every state before i wrong), but it does at states "
+            f"{rising.tolist()}."
+        )
+    return p
+
+
+def general(costs, accuracies=None, alphas=None):
+    """The adaptive oracle from costs, accuracies and alphas (Eq 7).
+
+    ``R_oracle = R_1 + (R_2 - R_1)(1 - A_1)
+    + sum_{i=3}^{N} alpha_{i-1} (R_i - R_{i-1})(1 - A_{i-1})
+    - alpha_N (R_N - R_1)(1 - A_N)`` and ``A_oracle = 1 - alpha_N (1 - A_N)``.
+
+    The main text's ``alpha_{i-1}`` inside the sum is right; the appendix's
+    proof writes ``alpha_i (1 - A_i)``, a slip. With alphas measured by
+    :func:`alphas` on a correctness matrix, this equals :func:`oracle` on it.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        Ascending costs ``R_i``.
+    accuracies : array-like of shape (N,)
+        Non-decreasing accuracies ``A_i`` in [0, 1].
+    alphas : array-like of shape (N,)
+        ``alpha_i`` per state, entry 0 ignored (it may be NaN).
+
+    Returns
+    -------
+    OperatingPoint
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    if alphas is None:
+        raise ValueError("alphas is required: one alpha per state (entry 0 is ignored).")
+    p = error_probabilities(accuracies, alphas)
+    # 0-based: sum_{i=2}^{N} (R_i - R_{i-1}) P(e_{i-1}) gathers the paper's
+    # (R_2 - R_1)(1 - A_1) and its sum over i = 3..N into one dot product.
+    cost = costs[0] + np.diff(costs) @ p[:-1] - p[-1] * (costs[-1] - costs[0])
+    return OperatingPoint(
+        cost=float(cost),
+        accuracy=float(1.0 - p[-1]),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )
+
+
+def constant_alpha(costs, accuracies=None, alpha=None):
+    """The adaptive oracle if every alpha_i equals one alpha (Eq 8).
+
+    ``R_oracle = R_1 + (R_2 - R_1)(1 - A_1) + alpha [sum_{i=3}^{N} (R_i -
+    R_{i-1})(1 - A_{i-1}) - (R_N - R_1)(1 - A_N)]``, ``A_oracle = 1 - alpha
+    (1 - A_N)``. Cost and accuracy are both linear in alpha: as alpha runs
+    from 0 (optimistic) to 1 (conservative, Eq 9) the point moves along a line.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+    accuracies : array-like of shape (N,)
+    alpha : float in [0, 1]
+
+    Returns
+    -------
+    OperatingPoint
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    if alpha is None:
+        raise ValueError("alpha is required: a probability in [0, 1].")
+    alpha = check_fraction(alpha, "alpha")
+    if costs.size == 1:
+        return conservative(costs, accuracies)  # alpha is defined for i > 1 only
+    error = 1.0 - accuracies
+    bracket = np.diff(costs)[1:] @ error[1:-1] - (costs[-1] - costs[0]) * error[-1]
+    return OperatingPoint(
+        cost=float(costs[0] + (costs[1] - costs[0]) * error[0] + alpha * bracket),
+        accuracy=float(1.0 - alpha * error[-1]),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )
+
+
+def conservative(costs, accuracies=None):
+    """The conservative bound, alpha = 1 (Eq 9).
+
+    ``R_oracle = R_1 + sum_{i=2}^{N} (R_i - R_1)(A_i - A_{i-1})``,
+    ``A_oracle = A_N``. Needs only each state's cost and accuracy, which are
+    published for most model families.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    OperatingPoint
+
+    Examples
+    --------
+    >>> point = conservative([1.0, 10.0], [0.6, 0.8])
+    >>> round(point.cost, 6), point.accuracy, round(point.r_ratio, 4)
+    (2.8, 0.8, 3.5714)
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    cost = costs[0] + (costs[1:] - costs[0]) @ np.diff(accuracies)
+    return OperatingPoint(
+        cost=float(cost),
+        accuracy=float(accuracies[-1]),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )
+
+
+def two_state(costs, accuracies=None):
+    """The conservative bound with only the smallest and largest states (Eq 10).
+
+    ``R_oracle = R_1 + (A_N - A_1)(R_N - R_1)``, ``A_oracle = A_N``: the
+    *dynamic range* alone.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        Only the first and last entries are used.
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    OperatingPoint
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    cost = costs[0] + (accuracies[-1] - accuracies[0]) * (costs[-1] - costs[0])
+    return OperatingPoint(
+        cost=float(cost),
+        accuracy=float(accuracies[-1]),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )
+
+
+def granularity(costs, accuracies=None):
+    """The conservative bound rearranged into range and granularity (Eq 12).
+
+    ``R_oracle = R_1 + (A_N - A_1)(R_N - R_1) - sum_{i=2}^{N} (A_i -
+    A_{i-1})(R_N - R_i)``: the two-state cost (Eq 10) minus a saving, never
+    negative, for every intermediate state.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    Granularity
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    dynamic_range_cost = costs[0] + (accuracies[-1] - accuracies[0]) * (costs[-1] - costs[0])
+    savings = np.diff(accuracies) * (costs[-1] - costs[1:])
+    return Granularity(
+        dynamic_range_cost=float(dynamic_range_cost),
+        savings=savings,
+        cost=float(dynamic_range_cost - savings.sum()),
+    )
+
+
+def smallest_state_limit(costs, accuracies=None, n_classes=None):
+    """The largest cost of the smallest state that still pays off (Eq 11).
+
+    The smallest state is worth its cost only if the conservative oracle
+    (Eq 9) is cheaper with it than with a free random guess (cost 0, accuracy
+    ``1 / C``) in its place. The appendix's derivation gives
+
+    ``R_1 < (A_1 - 1/C) / (1 - A_N + A_1) * R_2``
+
+    with ``R_2``, the second state's cost. The main text prints ``R_N``
+    there: a slip, which this function does not copy.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        Ascending costs, N >= 2.
+    accuracies : array-like of shape (N,)
+    n_classes : int >= 2
+        ``C``, the number of classes (a random guess is right 1 / C of the time).
+
+    Returns
+    -------
+    float
+        The limit on ``R_1``; negative when ``A_1`` is below chance, so that
+        no cost would do.
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    if n_classes is None:
+        raise ValueError("n_classes is required: the number of classes C (>= 2).")
+    n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
+    if costs.size < 2:
+        raise ValueError("costs must hold at least 2 states: the rule compares R_1 with R_2.")
+    chance = 1.0 / n_classes
+    return float((accuracies[0] - chance) / (1.0 - accuracies[-1] + accuracies[0]) * costs[1])
+
+
+def continuous(costs, accuracies=None):
+    """The conservative bound for a continuous state space (Eq 13).
+
+    ``R_oracle = R_1 + A_h (R_h - R_1) - integral_{R_1}^{R_h} A(R) dR`` for the
+    curve ``A(R)`` that is linear in cost between the given states (Table 2's
+    method). It is the limit of Eq 12 when ever more states are added on the
+    curve, so it lies below the discrete bound.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        The curve's vertices, ascending in cost.
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    OperatingPoint
+        ``accuracy`` is ``A_h``, the largest state's.
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    area = np.diff(costs) @ (accuracies[1:] + accuracies[:-1]) / 2.0
+    cost = costs[0] + accuracies[-1] * (costs[-1] - costs[0]) - area
+    return OperatingPoint(
+        cost=float(cost),
+        accuracy=float(accuracies[-1]),
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )

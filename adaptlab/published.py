@@ -1,0 +1,131 @@
+"""Published model figures, and Table 1's alpha = 1 columns rebuilt from them.
+
+Two tables ship with adaptlab as data, each row with its source:
+
+* ``published_figures.csv``: per-model cost (GFLOPs) and accuracy, from
+  torchvision's model cards (EfficientNet-B0..B7 and ViT on ImageNet top-1)
+  and the Llama 2 paper (HellaSwag 0-shot, GFLOPs at batch 1 and 128 tokens);
+* ``paper_table1.csv``: the paper's Table 1, as printed.
+
+:func:`table1` applies the conservative bound (Eq 9) to the Pareto frontier of
+each family and sets it beside the paper's figure, saying for every row
+whether it matches and, where it cannot, why.
+"""
+from __future__ import annotations
+
+from importlib.resources import files
+
+import numpy as np
+import pandas as pd
+
+from . import bounds
+from .statespace import StateSpace
+
+__all__ = ["published_figures", "paper_table1", "family_state_space", "table1"]
+
+
+def _read(name):
+    with files("adaptlab").joinpath("data", name).open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle)
+
+
+def published_figures():
+    """Per-model costs and accuracies with their sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``family``, ``model``, ``task``, ``cost_gflops``, ``accuracy``
+        (a fraction) and ``source``.
+    """
+    return _read("published_figures.csv")
+
+
+def paper_table1():
+    """Table 1 of the paper as printed (alpha = 1 columns and alpha_min).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model family; accuracies as fractions, costs in GFLOPs.
+    """
+    return _read("paper_table1.csv")
+
+
+def family_state_space(family):
+    """The Pareto frontier of one family's published models, as a state space.
+
+    Parameters
+    ----------
+    family : str
+        One of the ``family`` values of :func:`published_figures`, e.g.
+        ``"EfficientNet"``, ``"ViT"``, ``"Llama-2"``.
+
+    Returns
+    -------
+    StateSpace
+        Costs in GFLOPs; dominated models dropped.
+    """
+    figures = published_figures()
+    rows = figures[figures["family"] == family]
+    if rows.empty:
+        known = ", ".join(figures["family"].unique())
+        raise ValueError(f"family must be one of {known}; got {family!r}.")
+    rows = rows.sort_values(["cost_gflops", "accuracy"], kind="stable")
+    space = StateSpace(
+        tuple(rows["model"]), rows["cost_gflops"].to_numpy(), rows["accuracy"].to_numpy(),
+        unit="GFLOPs",
+    )
+    return space.pareto()
+
+
+def table1(tolerance=0.15):
+    """Table 1's conservative (alpha = 1) columns, rebuilt from published figures.
+
+    Parameters
+    ----------
+    tolerance : float
+        Largest relative difference of R_ratio from the paper's that counts
+        as a match.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of Table 1: the paper's ``A_N``, ``R_oracle`` and
+        ``R_ratio``, ours (NaN where the row cannot be rebuilt), the relative
+        difference, ``matches`` and a ``note`` on why the figures differ.
+    """
+    if not 0 < tolerance < 1:
+        raise ValueError(f"tolerance must be a fraction in (0, 1), got {tolerance!r}.")
+    paper = paper_table1()
+    available = set(published_figures()["family"])
+    rows = []
+    for record in paper.itertuples(index=False):
+        ours = {"states": np.nan, "A_N": np.nan, "R_oracle": np.nan, "R_ratio": np.nan}
+        if record.family in available:
+            space = family_state_space(record.family)
+            bound = bounds.conservative(space)
+            ours = {
+                "states": len(space),
+                "A_N": bound.accuracy,
+                "R_oracle": bound.cost,
+                "R_ratio": bound.r_ratio,
+            }
+        difference = ours["R_ratio"] / record.r_ratio - 1.0
+        rows.append(
+            {
+                "context": record.context,
+                "family": record.family,
+                "paper A_N": record.a_n,
+                "paper R_oracle": record.r_oracle_gflops,
+                "paper R_ratio": record.r_ratio,
+                "states": ours["states"],
+                "A_N": ours["A_N"],
+                "R_oracle": ours["R_oracle"],
+                "R_ratio": ours["R_ratio"],
+                "difference": difference,
+                "matches": bool(abs(difference) <= tolerance),
+                "note": record.note,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,259 @@
+"""State spaces: the models an adaptive agent chooses between, and how to pick them.
+
+A state space (Section 2.1) is a set of states, each with a cost ``R_i`` and
+an accuracy ``A_i``, ordered by cost. This module holds the
+:class:`StateSpace` type that every bound accepts, the Pareto frontier that
+removes dominated states, and the optimal choice of k states (Section 4.2.1,
+Fig 5-6).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import bounds
+from ._validation import check_accuracies, check_costs, check_positive_int, check_state_space
+
+__all__ = ["StateSpace", "pareto", "best_subset", "best_subsets", "read_csv"]
+
+
+@dataclass(frozen=True)
+class StateSpace:
+    """Named states with their costs and accuracies, ordered by cost.
+
+    Any bound in :mod:`adaptlab.bounds` takes a state space in place of
+    ``(costs, accuracies)``: ``bounds.conservative(space)``.
+
+    Parameters
+    ----------
+    names : sequence of str
+        One unique name per state.
+    costs : array-like of shape (N,)
+        Cost of one inference in each state, non-negative and ascending.
+    accuracies : array-like of shape (N,)
+        Accuracy of each state, fractions in [0, 1]. Dominated states are
+        allowed here (the bounds will name them); :meth:`pareto` drops them.
+    unit : str
+        Unit of ``costs``, e.g. ``"GFLOPs"``, ``"ms"``, ``"$"``.
+
+    Examples
+    --------
+    >>> space = StateSpace(["small", "large"], [1.0, 10.0], [0.6, 0.8], unit="GFLOPs")
+    >>> round(bounds.conservative(space).r_ratio, 4)
+    3.5714
+    """
+
+    names: tuple = field()
+    costs: np.ndarray = field()
+    accuracies: np.ndarray = field()
+    unit: str = "GFLOPs"
+
+    def __post_init__(self):
+        names = tuple(str(name) for name in self.names)
+        costs = check_costs(self.costs, names=names)
+        if len(names) != costs.size:
+            raise ValueError(f"names has {len(names)} entries but costs has {costs.size}.")
+        if len(set(names)) != len(names):
+            raise ValueError(f"names must be unique, got {list(names)}.")
+        accuracies = check_accuracies(self.accuracies, costs.size, names=names, monotone=False)
+        if not isinstance(self.unit, str) or not self.unit:
+            raise ValueError(f"unit must be a non-empty string, got {self.unit!r}.")
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "costs", costs)
+        object.__setattr__(self, "accuracies", accuracies)
+
+    def __len__(self):
+        return len(self.names)
+
+    def subset(self, indices):
+        """The states at ``indices`` (ascending), as a new state space."""
+        indices = np.asarray(indices, dtype=int)
+        return StateSpace(
+            tuple(self.names[i] for i in indices),
+            self.costs[indices],
+            self.accuracies[indices],
+            self.unit,
+        )
+
+    def pareto(self):
+        """The non-dominated states, as a new state space (see :func:`pareto`)."""
+        return self.subset(pareto(self.costs, self.accuracies))
+
+    def to_frame(self):
+        """The states as a DataFrame with columns name, cost, accuracy."""
+        return pd.DataFrame(
+            {"name": self.names, "cost": self.costs, "accuracy": self.accuracies}
+        )
+
+
+def read_csv(path, unit="GFLOPs"):
+    """A state space from a CSV file with columns ``name``, ``cost``, ``accuracy``.
+
+    Rows may come in any order; they are sorted by cost (ties by accuracy).
+
+    Parameters
+    ----------
+    path : str or path-like
+    unit : str
+        Unit of the ``cost`` column.
+
+    Returns
+    -------
+    StateSpace
+    """
+    try:
+        table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise ValueError(f"path: no such file {str(path)!r}.") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise ValueError(f"path: {str(path)!r} is not a readable CSV ({error}).") from None
+    missing = {"name", "cost", "accuracy"} - set(table.columns)
+    if missing:
+        raise ValueError(
+            f"path: {str(path)!r} lacks column(s) {sorted(missing)}; "
+            "expected name, cost, accuracy."
+        )
+    for column in ("cost", "accuracy"):
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            raise ValueError(f"path: column {column!r} of {str(path)!r} must hold numbers.")
+    table = table.sort_values(["cost", "accuracy"], kind="stable")
+    return StateSpace(
+        tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit
+    )
+
+
+def pareto(costs, accuracies=None):
+    """Indices of the non-dominated states, ascending in cost.
+
+    A state is dominated when another state costs no more and is at least as
+    accurate (and is not the same point). The states kept have strictly
+    increasing cost and strictly increasing accuracy, so every bound accepts them.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        Costs in any order.
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    ndarray of int
+        Indices into the inputs, ordered by cost.
+
+    Examples
+    --------
+    >>> pareto([1, 2, 3, 4], [0.5, 0.4, 0.7, 0.7]).tolist()
+    [0, 2]
+    """
+    names = None
+    if accuracies is None:
+        names = getattr(costs, "names", None)
+        costs, accuracies = costs.costs, costs.accuracies
+    costs = np.asarray(costs, dtype=float)
+    check_costs(np.sort(costs), name="costs", names=names)
+    accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=False)
+    # Cheapest first; among equal costs the most accurate first, so it wins.
+    order = np.lexsort((-accuracies, costs))
+    sorted_accuracies = accuracies[order]
+    best_before = np.maximum.accumulate(np.concatenate([[-np.inf], sorted_accuracies[:-1]]))
+    return order[sorted_accuracies > best_before]
+
+
+def _subset_tables(costs, accuracies, k):
+    """Dynamic programme behind :func:`best_subset`.
+
+    With alpha = 1 (Eq 9) a subset ``s_1 < ... < s_k = N`` costs
+    ``R_{s_1} (1 - A_N + A_{s_1}) + sum_{j=2}^{k} R_{s_j} (A_{s_j} - A_{s_{j-1}})``:
+    a term for the first state plus one term per consecutive pair. So the best
+    chain from each state to the last is a shortest path.
+    ``tail[m, a]`` is the least pair-sum of a chain of m + 1 states that starts
+    at a and ends at the last state; ``step[m, a]`` is its second state.
+    """
+    n_states = costs.size
+    last = n_states - 1
+    # edge[a, b]: the term b adds after a, for a < b.
+    edge = costs[None, :] * (accuracies[None, :] - accuracies[:, None])
+    edge[np.tril_indices(n_states)] = np.inf
+    tail = np.full((k, n_states), np.inf)
+    step = np.full((k, n_states), -1, dtype=int)
+    tail[0, last] = 0.0
+    for m in range(1, k):
+        totals = edge + tail[m - 1][None, :]
+        step[m] = totals.argmin(axis=1)
+        tail[m] = totals[np.arange(n_states), step[m]]
+    return tail, step
+
+
+def _best_chain(costs, accuracies, tail, step, k):
+    """Indices of the best k-state subset, given the tables of :func:`_subset_tables`."""
+    head = costs * (1.0 - accuracies[-1] + accuracies)
+    chain = [int(np.argmin(head + tail[k - 1]))]
+    for m in range(k - 1, 0, -1):
+        chain.append(int(step[m, chain[-1]]))
+    return np.array(chain)
+
+
+def best_subsets(costs, accuracies=None):
+    """The optimal state subsets of every size, with their conservative cost.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+    accuracies : array-like of shape (N,)
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per size k = 1..N: ``k``, ``states`` (tuple of indices),
+        ``cost`` (``R_oracle`` at alpha = 1) and ``r_ratio`` (Fig 6).
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    n_states = costs.size
+    tail, step = _subset_tables(costs, accuracies, n_states)
+    rows = []
+    for k in range(1, n_states + 1):
+        states = _best_chain(costs, accuracies, tail, step, k)
+        cost = bounds.conservative(costs[states], accuracies[states]).cost
+        ratio = costs[-1] / cost if cost > 0 else np.nan  # a free oracle has no ratio
+        rows.append({"k": k, "states": tuple(states.tolist()), "cost": cost, "r_ratio": ratio})
+    return pd.DataFrame(rows)
+
+
+def best_subset(costs, accuracies=None, k=None):
+    """The k states whose conservative oracle (Eq 9) is cheapest (Fig 5-6).
+
+    Only subsets that keep the most accurate (last) state are considered, so
+    every candidate reaches the same accuracy ``A_N``. Solved exactly in
+    ``O(k N^2)`` time by dynamic programming (Section 4.2.1: "polynomial
+    time"), not by enumerating the ``C(N-1, k-1)`` subsets.
+
+    Parameters
+    ----------
+    costs : array-like of shape (N,), or a state space
+        Ascending costs.
+    accuracies : array-like of shape (N,)
+        Non-decreasing accuracies.
+    k : int
+        Number of states to keep, 1 <= k <= N.
+
+    Returns
+    -------
+    ndarray of int, shape (k,)
+        Indices of the chosen states, ascending; the last is N - 1.
+
+    Examples
+    --------
+    >>> best_subset([1, 2, 10, 100], [0.5, 0.6, 0.8, 0.9], k=2).tolist()
+    [2, 3]
+    """
+    costs, accuracies = check_state_space(costs, accuracies)
+    if k is None:
+        raise ValueError("k is required: how many states to keep.")
+    k = check_positive_int(k, "k")
+    if k > costs.size:
+        raise ValueError(f"k must be at most the number of states ({costs.size}), got {k}.")
+    tail, step = _subset_tables(costs, accuracies, k)
+    return _best_chain(costs, accuracies, tail, step, k)
+

@@ -1,0 +1,125 @@
+"""State spaces, the Pareto frontier and optimal k-subsets (Fig 5-6)."""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adaptlab import bounds
+from adaptlab.statespace import StateSpace, best_subset, best_subsets, pareto, read_csv
+
+from strategies import state_spaces
+
+
+def brute_force_pareto(costs, accuracies):
+    keep = []
+    for j, (cost, accuracy) in enumerate(zip(costs, accuracies)):
+        dominated = any(
+            costs[i] <= cost and accuracies[i] >= accuracy
+            and (costs[i], accuracies[i]) != (cost, accuracy)
+            for i in range(len(costs))
+        )
+        duplicate_before = any(
+            (costs[i], accuracies[i]) == (cost, accuracy) for i in range(j)
+        )
+        if not dominated and not duplicate_before:
+            keep.append(j)
+    return sorted(keep, key=lambda j: costs[j])
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=1, max_size=12))
+def test_pareto_matches_pairwise_dominance(points):
+    costs = np.array([c for c, _ in points], dtype=float)
+    accuracies = np.array([a for _, a in points], dtype=float) / 20
+    kept = pareto(costs, accuracies)
+    assert kept.tolist() == brute_force_pareto(costs, accuracies)
+    # What is kept is a valid state space for every bound.
+    bounds.conservative(costs[kept], accuracies[kept])
+
+
+@given(state_spaces(min_states=1, max_states=8), st.data())
+def test_best_subset_matches_enumeration(space, data):
+    costs, accuracies = space
+    k = data.draw(st.integers(1, costs.size))
+    chosen = best_subset(costs, accuracies, k)
+    assert chosen[-1] == costs.size - 1 and len(chosen) == k
+    assert np.all(np.diff(chosen) > 0)
+    best = min(
+        bounds.conservative(costs[list(s) + [costs.size - 1]], accuracies[list(s) + [costs.size - 1]]).cost
+        for s in itertools.combinations(range(costs.size - 1), k - 1)
+    )
+    assert bounds.conservative(costs[chosen], accuracies[chosen]).cost == pytest.approx(best, abs=1e-9)
+
+
+@given(state_spaces(min_states=1, max_states=8))
+def test_best_subsets_table_is_consistent_and_improves_with_k(space):
+    costs, accuracies = space
+    table = best_subsets(costs, accuracies)
+    assert table["k"].tolist() == list(range(1, costs.size + 1))
+    for row in table.itertuples():
+        expected = bounds.conservative(costs[list(row.states)], accuracies[list(row.states)]).cost
+        assert row.cost == pytest.approx(expected)
+        assert row.cost == pytest.approx(
+            bounds.conservative(*(a[best_subset(costs, accuracies, row.k)] for a in space)).cost
+        )
+    assert np.all(np.diff(table["cost"]) <= 1e-9)  # more states never hurt (Eq 12)
+
+
+def test_best_subset_worked_example():
+    # Paying 10 for a 0.8 state beats paying 2 for 0.6 when the large state costs 100.
+    assert best_subset([1, 2, 10, 100], [0.5, 0.6, 0.8, 0.9], k=2).tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("k, message", [(0, "k must be an integer >= 1"), (5, "k must be at most"), (None, "k is required")])
+def test_best_subset_bad_k(k, message):
+    with pytest.raises(ValueError, match=message):
+        best_subset([1, 2, 3], [0.5, 0.6, 0.7], k=k)
+
+
+def test_state_space_validates_and_keeps_dominated_states_until_asked():
+    space = StateSpace(["a", "b", "c"], [1, 2, 3], [0.5, 0.4, 0.9], unit="ms")
+    assert space.costs.dtype == float and len(space) == 3
+    assert space.pareto().names == ("a", "c")
+    assert space.subset([0, 2]).unit == "ms"
+    assert list(space.to_frame().columns) == ["name", "cost", "accuracy"]
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ((["a"], [1, 2], [0.5, 0.6]), "names has 1 entries"),
+    ((["a", "a"], [1, 2], [0.5, 0.6]), "names must be unique"),
+    ((["a", "b"], [2, 1], [0.5, 0.6]), "b costs 1, less than a"),
+    ((["a", "b"], [1, 2], [50, 60]), "looks like a percentage"),
+])
+def test_state_space_bad_input(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        StateSpace(*arguments)
+
+
+def test_state_space_bad_unit():
+    with pytest.raises(ValueError, match="unit"):
+        StateSpace(["a"], [1], [0.5], unit="")
+
+
+def test_read_csv_sorts_rows(tmp_path):
+    path = tmp_path / "models.csv"
+    path.write_text("name,cost,accuracy\nbig,10,0.9\nsmall,1,0.6\n")
+    space = read_csv(path, unit="ms")
+    assert space.names == ("small", "big") and space.unit == "ms"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name,cost\na,1\n", "lacks column"),
+    ("name,cost,accuracy\na,x,0.5\n", "must hold numbers"),
+    ("", "not a readable CSV"),
+])
+def test_read_csv_bad_files(tmp_path, text, message):
+    path = tmp_path / "models.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        read_csv(path)
+
+
+def test_read_csv_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="no such file"):
+        read_csv(tmp_path / "nope.csv")
