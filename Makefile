@@ -7,6 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 START  := notebooks/00_start_here.ipynb
+# JupyterLab refuses root unless told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test bench exercises clean help
 
@@ -26,7 +28,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/python -m ipykernel install --user --name adaptlab --display-name "Python (adaptlab)"
-	$(BIN)/jupyter lab $(START)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests adaptlab notebooks --doctest-modules --nbval-lax
