@@ -132,3 +132,13 @@ def check_state_space(costs, accuracies, monotone=True):
     costs = check_costs(costs, names=names)
     accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=monotone)
     return costs, accuracies
+
+
+def check_costs_for_states(costs, n_states):
+    """Ascending costs with one entry per state (column) of a per-instance matrix."""
+    costs = check_costs(costs)
+    if costs.size != n_states:
+        raise ValueError(
+            f"costs has {costs.size} entries but there are {n_states} states (columns)."
+        )
+    return costs

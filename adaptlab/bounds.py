@@ -43,6 +43,7 @@ from ._validation import (
     check_accuracies,
     check_correct,
     check_costs,
+    check_costs_for_states,
     check_fraction,
     check_positive_int,
     check_state_space,
@@ -229,12 +230,8 @@ def oracle(correct, costs):
     ([0, 1, 0, 0], 3.25, 0.75)
     """
     correct = check_correct(correct)
-    costs = check_costs(costs)
     n, n_states = correct.shape
-    if costs.size != n_states:
-        raise ValueError(
-            f"costs has {costs.size} entries but correct has {n_states} states (columns)."
-        )
+    costs = check_costs_for_states(costs, n_states)
     # argmax finds the first True in each row: the cheapest correct state,
     # and 0 (the smallest state) when a row has none, exactly Eq 4.
     choice = correct.argmax(axis=1)

@@ -31,3 +31,11 @@ def correctness(draw, max_instances=40, max_states=6, monotone=False):
         correct = correct[:, np.argsort(correct.sum(axis=0), kind="stable")]
     costs = np.sort(np.array(draw(st.lists(cost_values, min_size=n_states, max_size=n_states))))
     return correct, costs
+
+
+@st.composite
+def cascades(draw):
+    """(scores, correct, costs): scores on a coarse grid, so that ties are common."""
+    correct, costs = draw(correctness(max_instances=30, max_states=5))
+    grid = hnp.arrays(np.int64, correct.shape, elements=st.integers(0, 6))
+    return draw(grid) / 6, correct, costs

@@ -310,7 +310,7 @@ def test_bad_correctness_matrix(correct, message):
 
 
 def test_costs_must_match_the_matrix():
-    with pytest.raises(ValueError, match="costs has 3 entries but correct has 2"):
+    with pytest.raises(ValueError, match="costs has 3 entries but there are 2 states"):
         bounds.oracle([[1, 0]], [1.0, 2.0, 3.0])
 
 

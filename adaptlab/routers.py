@@ -1,0 +1,461 @@
+"""Deferral rules: how sure is each state of its answer on each instance.
+
+A rule maps class probabilities ``proba`` of shape (n, N, n_classes), states
+ordered by ascending cost, to ``scores`` of shape (n, N): the higher the score
+of state i on instance x, the sooner a cascade accepts state i's answer (see
+:func:`adaptlab.cascade.route`). Every rule plugs into the same
+:func:`adaptlab.cascade.sweep` and :func:`adaptlab.cascade.calibrate`.
+
+* Confidence rules read one state's probabilities: :func:`max_probability`,
+  :func:`margin`, :func:`negative_entropy`. Jitkrittum et al. (2023), *When
+  Does Confidence-Based Cascade Deferral Suffice?* (NeurIPS), study when they
+  are enough.
+* :func:`random_scores` ignores the input: the baseline every rule must beat.
+* :func:`agreement` is Agreement-Based Cascading (ABC): each tier is an
+  ensemble, and its members' agreement decides (Kolawole et al., 2024,
+  arXiv:2407.02348, first titled *Revisiting Cascaded Ensembles for Efficient
+  Inference*).
+* :class:`LearnedRouter` learns, per state, the probability that the state is
+  right, from cheap features of the probabilities: the post-hoc deferral of
+  Jitkrittum et al. (2023).
+
+Rules never see labels, except :class:`LearnedRouter` when it is fitted.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import xlogy
+from sklearn.base import BaseEstimator, clone
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import check_cv, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_correct, check_costs_for_states, check_positive_int
+
+__all__ = [
+    "AgreementCascade",
+    "LearnedRouter",
+    "agreement",
+    "margin",
+    "max_probability",
+    "negative_entropy",
+    "random_scores",
+]
+
+_PROBA_TOLERANCE = 1e-4
+"""How far a row of ``proba`` may sum from 1 (float32 softmax is well within)."""
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def _check_proba(proba):
+    try:
+        proba = np.asarray(proba, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("proba must be an array of numbers.") from None
+    if proba.ndim != 3 or proba.shape[0] == 0 or proba.shape[1] == 0:
+        raise ValueError(
+            "proba must be a non-empty 3-D array (instances x states x classes), "
+            f"got shape {proba.shape}."
+        )
+    if proba.shape[2] < 2:
+        raise ValueError(f"proba must cover at least 2 classes, got {proba.shape[2]}.")
+    if not np.all(np.isfinite(proba)):
+        raise ValueError("proba must be finite; found NaN or inf.")
+    if proba.min() < -_PROBA_TOLERANCE or proba.max() > 1 + _PROBA_TOLERANCE:
+        raise ValueError(
+            f"proba must hold probabilities in [0, 1], got values in "
+            f"[{proba.min():.4g}, {proba.max():.4g}]. Apply a softmax to logits first."
+        )
+    worst = np.abs(proba.sum(axis=2) - 1).max()
+    if worst > _PROBA_TOLERANCE:
+        raise ValueError(
+            f"proba must sum to 1 over classes (axis 2); a row is off by {worst:.3g}."
+        )
+    return proba
+
+
+def _check_tiers(tiers, n_states):
+    """Tiers as a tuple of tuples of state indices: non-empty, disjoint, in range."""
+    try:
+        tiers = tuple(tuple(operator.index(state) for state in tier) for tier in tiers)
+    except TypeError:
+        raise ValueError(
+            f"tiers must be a list of lists of state indices, got {tiers!r}."
+        ) from None
+    if not tiers or not all(tiers):
+        raise ValueError(f"tiers must be non-empty lists of state indices, got {tiers!r}.")
+    members = [state for tier in tiers for state in tier]
+    if min(members) < 0 or max(members) >= n_states:
+        raise ValueError(f"tiers must hold state indices in [0, {n_states - 1}], got {tiers!r}.")
+    if len(set(members)) != len(members):
+        raise ValueError(f"tiers must be disjoint (no state in two tiers), got {tiers!r}.")
+    return tiers
+
+
+# ---------------------------------------------------------------- confidence rules
+
+
+def max_probability(proba):
+    """Confidence as the top class probability, ``max_c p(c | x)``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n, N, n_classes)
+        Class probabilities of each state on each instance.
+
+    Returns
+    -------
+    ndarray of shape (n, N)
+
+    Examples
+    --------
+    >>> max_probability([[[0.7, 0.2, 0.1], [0.4, 0.4, 0.2]]]).tolist()
+    [[0.7, 0.4]]
+    """
+    return _check_proba(proba).max(axis=2)
+
+
+def margin(proba):
+    """Confidence as the gap between the two top class probabilities.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n, N, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n, N)
+        In [0, 1]; 0 when the two top classes tie.
+
+    Examples
+    --------
+    >>> np.round(margin([[[0.7, 0.2, 0.1], [0.4, 0.4, 0.2]]]), 6).tolist()
+    [[0.5, 0.0]]
+    """
+    top_two = np.partition(_check_proba(proba), -2, axis=2)[..., -2:]
+    return top_two[..., 1] - top_two[..., 0]
+
+
+def negative_entropy(proba):
+    """Confidence as minus the entropy of the prediction, ``sum_c p log p`` (nats).
+
+    Parameters
+    ----------
+    proba : array-like of shape (n, N, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n, N)
+        In ``[-log(n_classes), 0]``; 0 for a one-hot prediction.
+
+    Examples
+    --------
+    >>> np.round(negative_entropy([[[1.0, 0.0], [0.5, 0.5]]]), 4).tolist()
+    [[0.0, -0.6931]]
+    """
+    proba = _check_proba(proba)
+    return xlogy(proba, proba).sum(axis=2)
+
+
+def random_scores(n, n_stages, seed=0):
+    """Scores that ignore the input: uniform on [0, 1), the baseline to beat.
+
+    A random rule defers a random share of instances; on two states its
+    curve is the straight line between them (RouteLLM's random router).
+
+    Parameters
+    ----------
+    n : int
+        Number of instances.
+    n_stages : int
+        Number of states N.
+    seed : int
+        Seed of the generator; the same seed gives the same scores.
+
+    Returns
+    -------
+    ndarray of shape (n, N)
+    """
+    n = check_positive_int(n, "n")
+    n_stages = check_positive_int(n_stages, "n_stages")
+    return np.random.default_rng(seed).random((n, n_stages))
+
+
+def _confidence_features(proba):
+    """Top-1, margin and negative entropy of every state, shape (n, N, 3)."""
+    return np.stack([max_probability(proba), margin(proba), negative_entropy(proba)], axis=2)
+
+
+# ---------------------------------------------------------------- agreement (ABC)
+
+
+@dataclass(frozen=True)
+class AgreementCascade:
+    """Tiers of ensembles, ready for :func:`adaptlab.cascade.sweep`.
+
+    Attributes
+    ----------
+    tiers : tuple of tuple of int, length T
+        State indices of each tier's members, cheapest tier first.
+    predictions : ndarray of int, shape (n, T)
+        Each tier's majority-vote label.
+    scores : ndarray of float, shape (n, T)
+        Each tier's agreement: the share of its members voting for the
+        winning label, in ``(0, 1]``. A one-member tier always agrees (1.0).
+    costs : ndarray of float, shape (T,)
+        Each tier's cost, the sum of its members' costs: every member runs.
+        (Members may run in parallel; then latency is the slowest member's,
+        but compute and money still add up.)
+
+    Examples
+    --------
+    Compare with the labels to get the cascade's correctness::
+
+        abc = agreement(proba, tiers=[[0, 1, 2], [3]], costs=costs)
+        curve = sweep(abc.scores, abc.predictions == y[:, None], abc.costs)
+    """
+
+    tiers: tuple
+    predictions: np.ndarray
+    scores: np.ndarray
+    costs: np.ndarray
+
+
+def _majority_vote(member_proba):
+    """Majority label and its vote share for one tier, ties to the highest mean probability.
+
+    ``member_proba`` has shape (n, n_members, n_classes). A tie between labels
+    with equal mean probability goes to the lowest class index.
+    """
+    n_members, n_classes = member_proba.shape[1:]
+    votes = (member_proba.argmax(axis=2)[:, :, None] == np.arange(n_classes)).sum(axis=1)
+    most_votes = votes.max(axis=1, keepdims=True)
+    tie_break = np.where(votes == most_votes, member_proba.mean(axis=1), -np.inf)
+    return tie_break.argmax(axis=1), most_votes[:, 0] / n_members
+
+
+def agreement(proba, tiers, costs):
+    """Agreement-Based Cascading: each tier votes, and accepts when its members agree.
+
+    Each tier is an ensemble of states. Its prediction is the majority vote of
+    its members' labels, ties broken by the highest mean probability; its
+    score is the vote share of that label. With threshold t a tier accepts
+    when at least a share t of its members agree, else the instance goes on to
+    the next tier, and the last tier always answers. Ensemble agreement as the
+    routing signal is ABC (Kolawole et al., 2024, arXiv:2407.02348: "ensemble
+    agreement serves as a data-dependent routing criterion").
+
+    Parameters
+    ----------
+    proba : array-like of shape (n, N, n_classes)
+        Class probabilities of every state.
+    tiers : list of list of int
+        State indices of each tier's members: tiers disjoint, cheapest first.
+        States left out are not used.
+    costs : array-like of shape (N,)
+        Cost of each state, ascending (Eq 2).
+
+    Returns
+    -------
+    AgreementCascade
+
+    Examples
+    --------
+    Three small models, two of which say class 1, then one big model:
+
+    >>> proba = [[[0.2, 0.8], [0.4, 0.6], [0.9, 0.1], [0.3, 0.7]]]
+    >>> abc = agreement(proba, tiers=[[0, 1, 2], [3]], costs=[1, 1, 1, 10])
+    >>> abc.predictions.tolist(), np.round(abc.scores, 3).tolist(), abc.costs.tolist()
+    ([[1, 1]], [[0.667, 1.0]], [3.0, 10.0])
+    """
+    proba = _check_proba(proba)
+    n_states = proba.shape[1]
+    tiers = _check_tiers(tiers, n_states)
+    costs = check_costs_for_states(costs, n_states)
+    tier_costs = np.array([costs[list(tier)].sum() for tier in tiers])
+    if np.any(np.diff(tier_costs) < 0):
+        raise ValueError(
+            "tiers must be ordered by cost, cheapest first; "
+            f"their costs are {tier_costs.tolist()}."
+        )
+    votes = [_majority_vote(proba[:, list(tier)]) for tier in tiers]
+    return AgreementCascade(
+        tiers=tiers,
+        predictions=np.column_stack([label for label, _ in votes]),
+        scores=np.column_stack([share for _, share in votes]),
+        costs=tier_costs,
+    )
+
+
+# ---------------------------------------------------------------- learned router
+
+
+def _probability_correct(classes, class_proba):
+    """The column of ``class_proba`` for class True, or zeros if True was never seen."""
+    classes = list(classes)
+    if True not in classes:
+        return np.zeros(len(class_proba))
+    return class_proba[:, classes.index(True)]
+
+
+class LearnedRouter(BaseEstimator):
+    """Learned deferral: per non-final state, a classifier predicts whether that state is right.
+
+    State i's score on x is the predicted probability that state i is right,
+    learned from cheap features of the probabilities seen so far: top-1,
+    margin and negative entropy of state i (and of every earlier state, with
+    ``use_earlier_stages``). This is post-hoc deferral (Jitkrittum et al.,
+    2023, NeurIPS). The last state always accepts, so its score is 1.
+
+    Fit it on the validation split, then calibrate the threshold on honest
+    :meth:`out_of_fold_scores` of that split: in-sample scores are overfit and
+    promise more than the test split will give.
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``, optional
+        Cloned once per non-final state. Default: standardise, then logistic
+        regression.
+    use_earlier_stages : bool
+        Also give state i the features of states 0..i-1.
+    cv : int or cross-validation splitter
+        Folds of :meth:`out_of_fold_scores` (``sklearn.model_selection.check_cv``).
+        A state whose rarer outcome (right or wrong) has fewer instances than
+        folds gets a constant score, its rate of being right.
+
+    Attributes
+    ----------
+    estimators_ : list of fitted classifiers, length N - 1
+    n_states_ : int
+
+    Examples
+    --------
+    ::
+
+        router = LearnedRouter().fit(family.proba_val, family.correct_val)
+        t = calibrate(router.out_of_fold_scores(family.proba_val, family.correct_val),
+                      family.correct_val, family.costs, target_accuracy=0.9)
+        operating_point(router.scores(family.proba_test), family.correct_test,
+                        family.costs, t)
+    """
+
+    def __init__(self, estimator=None, use_earlier_stages=True, cv=5):
+        self.estimator = estimator
+        self.use_earlier_stages = use_earlier_stages
+        self.cv = cv
+
+    def fit(self, proba, correct):
+        """Fit one classifier per non-final state.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n, N, n_classes)
+        correct : array-like of bool, shape (n, N)
+
+        Returns
+        -------
+        self
+        """
+        features, correct = self._check_training_data(proba, correct)
+        self.estimators_ = [
+            self._new_estimator(correct[:, stage]).fit(
+                self._stage_features(features, stage), correct[:, stage]
+            )
+            for stage in range(correct.shape[1] - 1)
+        ]
+        self.n_states_ = correct.shape[1]
+        return self
+
+    def scores(self, proba):
+        """Predicted probability that each state is right, shape (n, N); last column 1.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n, N, n_classes)
+
+        Returns
+        -------
+        ndarray of shape (n, N)
+        """
+        check_is_fitted(self, "estimators_")
+        proba = _check_proba(proba)
+        if proba.shape[1] != self.n_states_:
+            raise ValueError(
+                f"proba has {proba.shape[1]} states but the router was fitted on {self.n_states_}."
+            )
+        features = _confidence_features(proba)
+        columns = [
+            _probability_correct(
+                estimator.classes_,
+                estimator.predict_proba(self._stage_features(features, stage)),
+            )
+            for stage, estimator in enumerate(self.estimators_)
+        ]
+        return np.column_stack(columns + [np.ones(len(proba))])
+
+    def out_of_fold_scores(self, proba, correct):
+        """Honest scores on the training data: each from a model that did not see it.
+
+        ``sklearn.model_selection.cross_val_predict`` with ``cv`` folds, one
+        state at a time. Calibrate thresholds on these, not on :meth:`scores`
+        of the data the router was fitted on.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n, N, n_classes)
+        correct : array-like of bool, shape (n, N)
+
+        Returns
+        -------
+        ndarray of shape (n, N); last column 1.
+        """
+        features, correct = self._check_training_data(proba, correct)
+        columns = [
+            self._stage_out_of_fold(self._stage_features(features, stage), correct[:, stage])
+            for stage in range(correct.shape[1] - 1)
+        ]
+        return np.column_stack(columns + [np.ones(len(correct))])
+
+    def _check_training_data(self, proba, correct):
+        proba = _check_proba(proba)
+        correct = check_correct(correct)
+        if correct.shape != proba.shape[:2]:
+            raise ValueError(
+                f"correct has shape {correct.shape} but proba has {proba.shape[:2]} "
+                "(instances x states)."
+            )
+        if correct.shape[1] < 2:
+            raise ValueError("proba must have at least 2 states: there is nothing to route.")
+        return _confidence_features(proba), correct
+
+    def _stage_features(self, features, stage):
+        first = 0 if self.use_earlier_stages else stage
+        return features[:, first : stage + 1].reshape(len(features), -1)
+
+    def _has_both_outcomes_per_fold(self, target):
+        n_folds = check_cv(self.cv, target, classifier=True).get_n_splits()
+        rarer = min(np.count_nonzero(target), np.count_nonzero(~target))
+        return rarer >= n_folds
+
+    def _new_estimator(self, target):
+        if not self._has_both_outcomes_per_fold(target):
+            return DummyClassifier(strategy="prior")
+        if self.estimator is None:
+            return make_pipeline(StandardScaler(), LogisticRegression())
+        return clone(self.estimator)
+
+    def _stage_out_of_fold(self, stage_features, target):
+        if not self._has_both_outcomes_per_fold(target):
+            return np.full(len(target), target.mean())
+        class_proba = cross_val_predict(
+            self._new_estimator(target), stage_features, target, cv=self.cv, method="predict_proba"
+        )
+        return _probability_correct(np.unique(target), class_proba)

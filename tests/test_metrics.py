@@ -1,0 +1,180 @@
+"""Curve metrics on hand-made curves whose answers are known."""
+import numpy as np
+import pytest
+from hypothesis import assume, given
+
+from adaptlab.cascade import oracle_frontier, sweep
+from adaptlab.metrics import (
+    average_improvement_in_quality,
+    average_performance_gap_recovered,
+    call_performance_threshold,
+    cost_at_accuracy,
+    delta_a_best,
+    delta_r_at,
+    nondecreasing_convex_hull,
+    performance_gap_recovered,
+    r_ratio_at,
+)
+from adaptlab.routers import random_scores
+
+from strategies import cascades
+
+ACCURACY = np.array([0.5, 0.7, 0.9])
+COST = np.array([1.0, 2.0, 5.0])
+LINEAR_SHARE = np.linspace(0, 1, 11)
+
+
+# ---------------------------------------------------------------- the paper's gains
+
+
+@pytest.mark.parametrize(
+    "target, expected", [(0.0, 1.0), (0.5, 1.0), (0.6, 2.0), (0.7, 2.0), (0.9, 5.0)]
+)
+def test_cost_at_accuracy_takes_the_cheapest_point_reaching_it(target, expected):
+    assert cost_at_accuracy(ACCURACY, COST, target) == expected
+
+
+def test_cost_at_accuracy_ignores_order_and_dominated_points():
+    assert cost_at_accuracy([0.9, 0.7, 0.6], [5.0, 2.0, 3.0], 0.65) == 2.0
+
+
+def test_cost_at_an_unreachable_accuracy_is_nan():
+    assert np.isnan(cost_at_accuracy(ACCURACY, COST, 0.95))
+    assert np.isnan(r_ratio_at(ACCURACY, COST, 0.95, largest_cost=10.0))
+
+
+def test_paper_gains_by_hand():
+    # R_N = 10 and A_N = 0.7: the curve reaches 0.7 for 2, five times cheaper.
+    assert r_ratio_at(ACCURACY, COST, 0.7, largest_cost=10.0) == 5.0
+    assert delta_r_at(ACCURACY, COST, 0.7, largest_cost=10.0) == 8.0
+    assert delta_a_best(ACCURACY, largest_accuracy=0.7) == pytest.approx(0.2)
+
+
+def test_oracle_frontier_gains_match_the_exact_oracle():
+    correct = [[1, 1], [0, 1], [0, 0], [1, 0]]  # A_N = 0.5, R_N = 10
+    frontier = oracle_frontier(correct, [1.0, 10.0])
+    assert r_ratio_at(frontier.accuracy, frontier.cost, 0.5, largest_cost=10.0) == 10.0
+    assert delta_a_best(frontier.accuracy, largest_accuracy=0.5) == 0.25
+
+
+# ---------------------------------------------------------------- RouteLLM
+
+
+def test_pgr_by_hand():
+    np.testing.assert_allclose(performance_gap_recovered([0.5, 0.6, 0.9], 0.5, 0.9), [0, 0.25, 1])
+    # A router can beat the strong model.
+    assert performance_gap_recovered(0.95, 0.5, 0.9) == pytest.approx(1.125)
+
+
+def test_linear_pgr_curve():
+    assert average_performance_gap_recovered(LINEAR_SHARE, LINEAR_SHARE) == pytest.approx(0.5)
+    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.5) == pytest.approx(0.5)
+    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.8) == pytest.approx(0.8)
+
+
+def test_cpt_takes_the_next_operating_point_without_interpolating():
+    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.45) == pytest.approx(0.5)
+    assert call_performance_threshold([0.0, 0.2, 1.0], [0.0, 0.9, 1.0], 0.5) == 0.2
+
+
+def test_cpt_of_an_unreachable_pgr_is_nan():
+    assert np.isnan(call_performance_threshold([0.0, 0.5, 1.0], [0.0, 0.5, 0.8], 0.9))
+
+
+def test_apgr_of_a_router_that_recovers_the_gap_early():
+    # Trapezoids: 0.2 * (0 + 0.9) / 2 + 0.8 * (0.9 + 1) / 2.
+    assert average_performance_gap_recovered([0, 0.2, 1], [0, 0.9, 1]) == pytest.approx(0.85)
+
+
+def test_apgr_keeps_tied_shares_in_the_order_given():
+    # A vertical step at share 0.5 adds no area: 0.5 * 0.1 + 0.5 * 0.9.
+    apgr = average_performance_gap_recovered([0, 0.5, 0.5, 1], [0, 0.2, 0.8, 1])
+    assert apgr == pytest.approx(0.5)
+
+
+def test_random_router_scores_half_an_apgr():
+    rng = np.random.default_rng(1)
+    correct = rng.random((20_000, 2)) < [0.6, 0.8]
+    curve = sweep(random_scores(20_000, 2, seed=2), correct, [1.0, 10.0])
+    pgr = performance_gap_recovered(curve.accuracy, curve.accuracy[0], curve.accuracy[-1])
+    share = curve.last_stage_share
+    assert average_performance_gap_recovered(share, pgr) == pytest.approx(0.5, abs=0.02)
+    assert call_performance_threshold(share, pgr, 0.5) == pytest.approx(0.5, abs=0.05)
+
+
+# ---------------------------------------------------------------- RouterBench
+
+
+def test_hull_drops_points_under_a_chord_and_stays_flat_after_the_best():
+    cost, quality = nondecreasing_convex_hull([1, 2, 2.5, 3, 4], [0.5, 0.6, 0.55, 0.9, 0.8])
+    assert cost.tolist() == [1.0, 3.0, 4.0]
+    assert quality.tolist() == [0.5, 0.9, 0.9]
+
+
+def test_hull_keeps_a_concave_curve_whole():
+    cost, quality = nondecreasing_convex_hull([3, 1, 2], [0.9, 0.5, 0.8])  # any order
+    assert cost.tolist() == [1.0, 2.0, 3.0]
+    assert quality.tolist() == [0.5, 0.8, 0.9]
+
+
+def test_hull_of_equally_cheap_points_starts_at_the_best():
+    cost, quality = nondecreasing_convex_hull([1, 1, 2], [0.3, 0.6, 0.5])
+    assert cost.tolist() == [1.0, 2.0]
+    assert quality.tolist() == [0.6, 0.6]
+
+
+def test_hull_drops_collinear_points():
+    cost, quality = nondecreasing_convex_hull([0, 1, 2], [0.0, 0.5, 1.0])
+    assert cost.tolist() == [0.0, 2.0]
+    assert quality.tolist() == [0.0, 1.0]
+
+
+def test_aiq_by_hand():
+    points = dict(cost=[1, 2, 2.5, 3, 4], quality=[0.5, 0.6, 0.55, 0.9, 0.8])
+    # Hull (1, 0.5) -> (3, 0.9) -> (4, 0.9): area 1.4 + 0.9 over a range of 3.
+    assert average_improvement_in_quality(**points) == pytest.approx(2.3 / 3)
+    # Flat on to a common max_cost of 5: area 1.4 + 1.8 over a range of 4.
+    assert average_improvement_in_quality(**points, max_cost=5) == pytest.approx(0.8)
+
+
+def test_aiq_of_a_flat_curve_is_its_quality():
+    assert average_improvement_in_quality([1, 2, 3], [0.7, 0.7, 0.7]) == pytest.approx(0.7)
+
+
+@given(cascades())
+def test_oracle_frontier_has_the_largest_aiq(case):
+    scores, correct, costs = case
+    assume(costs[-1] > costs[0])
+    curve = sweep(scores, correct, costs)
+    frontier = oracle_frontier(correct, costs)
+    max_cost = max(curve.selection_cost.max(), frontier.cost.max())
+    assume(max_cost > costs[0])
+    router = average_improvement_in_quality(curve.selection_cost, curve.accuracy, max_cost)
+    oracle = average_improvement_in_quality(frontier.cost, frontier.accuracy, max_cost)
+    assert oracle >= router - 1e-9
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: cost_at_accuracy(ACCURACY, COST, 90), "percentage"),
+        (lambda: cost_at_accuracy(ACCURACY * 100, COST, 0.9), "percentage"),
+        (lambda: cost_at_accuracy(ACCURACY, COST[:2], 0.9), "cost and accuracy"),
+        (lambda: cost_at_accuracy([], [], 0.9), "cost"),
+        (lambda: cost_at_accuracy(ACCURACY, [1.0, np.nan, 2.0], 0.9), "cost"),
+        (lambda: performance_gap_recovered(0.7, 0.8, 0.8), "no gap"),
+        (lambda: performance_gap_recovered(70, 0.5, 0.9), "percentage"),
+        (lambda: call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 50), "target_pgr"),
+        (lambda: average_performance_gap_recovered([0.1, 1.0], [0.0, 1.0]), "strong_call_share"),
+        (lambda: average_performance_gap_recovered([0, 50, 100], [0, 0.5, 1]), "percentage"),
+        (lambda: average_improvement_in_quality([1, 1], [0.5, 0.6]), "cost"),
+        (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost=1.5), "max_cost"),
+        (lambda: nondecreasing_convex_hull([[1, 2]], [[0.5, 0.6]]), "cost"),
+    ],
+)
+def test_bad_input_is_named(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
