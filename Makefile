@@ -35,6 +35,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bounds.py
+	$(BIN)/python benchmarks/bench_routers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

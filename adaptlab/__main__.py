@@ -1,8 +1,9 @@
-"""Command line: ``python -m adaptlab bounds models.csv``.
+"""Command line.
 
-Prints, for a practitioner's own model family, what an adaptive agent could
-at best gain before anything is built: the oracle bounds, the best subsets of
-models and the smallest-state rule.
+``python -m adaptlab bounds models.csv`` prints, for a practitioner's own
+model family, what an adaptive agent could at best gain before anything is
+built: the oracle bounds, the best subsets of models and the smallest-state
+rule. ``python -m adaptlab tour`` runs the course's main experiment headless.
 """
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def _parser():
         help="number of classes, for the smallest-state rule (Eq 11)",
     )
     bounds_parser.add_argument("--unit", default="GFLOPs", help="unit of the cost column")
+    tour_parser = commands.add_parser(
+        "tour",
+        help="train model families on generated data and compare routers with the bounds",
+        description="The whole course in one run: data, model families, alpha, the exact "
+        "oracle and bounds, every router calibrated on validation and reported on test; "
+        "prints the comparison and saves the figures.",
+    )
+    tour_parser.add_argument("--samples", type=int, default=20_000, help="images to generate")
+    tour_parser.add_argument("--no-torch", action="store_true", help="skip the torch families")
+    tour_parser.add_argument("--output", default="tour-output", help="folder for the figures")
+    tour_parser.add_argument("--seed", type=int, default=0)
+    tour_parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
 
@@ -107,8 +120,14 @@ def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        space = read_csv(args.models, unit=args.unit)
-        print(bounds_report(space, alpha=args.alpha, k=args.k, n_classes=args.classes))
+        if args.command == "tour":
+            from .tour import run_tour
+
+            run_tour(n_samples=args.samples, with_torch=not args.no_torch,
+                     output_dir=args.output, seed=args.seed, progress=not args.quiet)
+        else:
+            space = read_csv(args.models, unit=args.unit)
+            print(bounds_report(space, alpha=args.alpha, k=args.k, n_classes=args.classes))
     except ValueError as error:
         parser.exit(2, f"adaptlab: error: {error}\n")
     return 0

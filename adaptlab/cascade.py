@@ -11,7 +11,9 @@ Two prices of the same routing (lecture 2):
 * the *selection cost* pays only the state that answers, ``costs[exit]``: what
   an ideal selector such as the adaptive oracle pays (Eq 4-5 of Hor et al.);
 * the *sequential cost* pays every state that ran, ``cumsum(costs)[exit]``:
-  what a cascade that runs states one after another really pays.
+  what a cascade that runs states one after another really pays. States
+  that share computation (the exits of one early-exit network) pay less:
+  pass their ``sequential_costs``.
 
 The workflow of lecture 6 is *calibrate on validation, report on test*::
 
@@ -178,6 +180,18 @@ def _check_cascade(scores, correct, costs):
     return scores, correct, check_costs_for_states(costs, scores.shape[1])
 
 
+def _check_sequential_costs(sequential_costs, costs):
+    """What stopping at each state costs in a cascade; ``cumsum(costs)`` by default."""
+    if sequential_costs is None:
+        return np.cumsum(costs)
+    stop_costs = check_costs_for_states(sequential_costs, costs.size)
+    if np.any(stop_costs < costs):
+        raise ValueError(
+            "sequential_costs must be at least costs: stopping at a state pays for it."
+        )
+    return stop_costs
+
+
 def _check_cost_kind(kind):
     if kind not in COST_KINDS:
         raise ValueError(f"cost_kind must be one of {COST_KINDS}, got {kind!r}.")
@@ -223,7 +237,7 @@ def route(scores, threshold):
     return accepts.argmax(axis=1)  # the first state that accepts
 
 
-def operating_point(scores, correct, costs, threshold):
+def operating_point(scores, correct, costs, threshold, sequential_costs=None):
     """Accuracy, costs and exit shares of the cascade at one threshold.
 
     Parameters
@@ -236,6 +250,10 @@ def operating_point(scores, correct, costs, threshold):
         Cost of running each state once, ascending (Eq 2).
     threshold : float
         See :func:`route`.
+    sequential_costs : array-like of shape (N,), optional
+        What a cascade that stops at state i has paid. Default
+        ``cumsum(costs)``, right for separate models; states that share
+        computation, like the exits of one early-exit network, pay less.
 
     Returns
     -------
@@ -250,13 +268,14 @@ def operating_point(scores, correct, costs, threshold):
     (1.0, 5.5, 6.0)
     """
     scores, correct, costs = _check_cascade(scores, correct, costs)
+    stop_costs = _check_sequential_costs(sequential_costs, costs)
     exit_state = route(scores, threshold)
     n, n_states = scores.shape
     return CascadePoint(
         threshold=_check_threshold(threshold),
         accuracy=float(np.count_nonzero(correct[np.arange(n), exit_state]) / n),
         selection_cost=float(costs[exit_state].mean()),
-        sequential_cost=float(np.cumsum(costs)[exit_state].mean()),
+        sequential_cost=float(stop_costs[exit_state].mean()),
         exit_share=np.bincount(exit_state, minlength=n_states) / n,
     )
 
@@ -303,7 +322,7 @@ def _totals(start, gains, losses, group, n_groups):
     return start + np.concatenate([[0], np.cumsum(gained - lost)])
 
 
-def sweep(scores, correct, costs):
+def sweep(scores, correct, costs, sequential_costs=None):
     """The cascade at every threshold at once: its whole accuracy-cost curve.
 
     Sort-based, ``O(nN log(nN))``, with no loop over thresholds or instances.
@@ -321,6 +340,8 @@ def sweep(scores, correct, costs):
         Whether state i is right on instance x.
     costs : array-like of shape (N,)
         Cost of running each state once, ascending (Eq 2).
+    sequential_costs : array-like of shape (N,), optional
+        See :func:`operating_point`.
 
     Returns
     -------
@@ -338,6 +359,7 @@ def sweep(scores, correct, costs):
     ([1.0, 5.5, 10.0], [1.0, 6.0, 11.0])
     """
     scores, correct, costs = _check_cascade(scores, correct, costs)
+    stop_costs = _check_sequential_costs(sequential_costs, costs)
     n, n_states = scores.shape
     at, rows, source, target = _exit_moves(scores)
     values, group = np.unique(at, return_inverse=True)
@@ -354,7 +376,7 @@ def sweep(scores, correct, costs):
         thresholds=np.append(values, np.inf),
         accuracy=n_correct / n,
         selection_cost=exits @ costs / n,
-        sequential_cost=exits @ np.cumsum(costs) / n,
+        sequential_cost=exits @ stop_costs / n,
         exit_share=exits / n,
     )
 
@@ -418,6 +440,7 @@ def calibrate(
     budget=None,
     largest_share=None,
     cost_kind="sequential",
+    sequential_costs=None,
 ):
     """Pick a threshold on the validation split; report it on test with :func:`operating_point`.
 
@@ -449,6 +472,8 @@ def calibrate(
         Largest acceptable share of instances reaching the last state.
     cost_kind : {"sequential", "selection"}
         Which cost ``budget`` limits.
+    sequential_costs : array-like of shape (N,), optional
+        See :func:`operating_point`.
 
     Returns
     -------
@@ -481,7 +506,7 @@ def calibrate(
             "Give exactly one of target_accuracy, budget or largest_share; "
             f"got {', '.join(given) if given else 'none'}."
         )
-    curve = sweep(scores_val, correct_val, costs)
+    curve = sweep(scores_val, correct_val, costs, sequential_costs)
     if target_accuracy is not None:
         target_accuracy = _check_accuracy_target(target_accuracy, "target_accuracy")
         index = _cheapest_reaching(curve, target_accuracy)

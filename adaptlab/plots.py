@@ -6,7 +6,25 @@ import numpy as np
 
 from . import bounds
 
-__all__ = ["cost_accuracy_plane"]
+__all__ = ["cost_accuracy_plane", "router_plane", "alphas_per_state", "image_grid"]
+
+
+def _label_states(ax, names, costs, accuracies):
+    for name, cost, accuracy in zip(names, costs, accuracies):
+        ax.annotate(name, (cost, accuracy), textcoords="offset points", xytext=(4, -11), fontsize=8)
+
+
+def _finish_plane(ax, costs, xlabel, ylabel, log_cost, title, legend_title=None):
+    """Log cost axis (when every cost is positive), labels, grid, legend outside, title."""
+    if log_cost and np.all(np.asarray(costs) > 0):
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
+              title=legend_title, title_fontsize=8)
+    if title:
+        ax.set_title(title)
 
 
 def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, title=None):
@@ -41,8 +59,7 @@ def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, 
     dominated = [i for i, name in enumerate(space.names) if name not in frontier.names]
     ax.plot(frontier.costs, frontier.accuracies, "o-", color="0.35", label="states (static models)")
     ax.plot(space.costs[dominated], space.accuracies[dominated], "o", mfc="none", color="0.35")
-    for name, cost, accuracy in zip(space.names, space.costs, space.accuracies):
-        ax.annotate(name, (cost, accuracy), textcoords="offset points", xytext=(4, -10), fontsize=8)
+    _label_states(ax, space.names, space.costs, space.accuracies)
 
     line = [bounds.constant_alpha(frontier, alpha=a) for a in np.linspace(0, 1, 21)]
     ax.plot([p.cost for p in line], [p.accuracy for p in line], "--", color="tab:blue",
@@ -60,12 +77,114 @@ def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, 
     if oracle is not None:
         ax.plot(oracle.cost, oracle.accuracy, "*", color="tab:red", ms=14,
                 label=f"exact oracle: {oracle.r_ratio:.1f}x, {oracle.delta_a:+.1%} accuracy")
-    if log_cost and np.all(space.costs > 0):
-        ax.set_xscale("log")
-    ax.set_xlabel(f"cost per instance ({space.unit})")
-    ax.set_ylabel("accuracy")
+    _finish_plane(ax, space.costs, f"cost per instance ({space.unit})", "accuracy", log_cost, title)
+    return ax
+
+
+def router_plane(comparison, ax=None, log_cost=True, title=None):
+    """Router curves on test against the oracle frontier and the bounds (lecture 6).
+
+    Parameters
+    ----------
+    comparison : adaptlab.compare.Comparison
+    ax : matplotlib Axes, optional
+    log_cost : bool
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    family = comparison.family
+    ax.plot(family.costs, family.accuracies, "o", color="0.3", ms=7, label="states")
+    _label_states(ax, family.names, family.costs, family.accuracies)
+    frontier = comparison.frontier
+    ax.plot(frontier.cost, frontier.accuracy, color="tab:red", lw=2.5,
+            label=f"exact oracle frontier, {comparison.cost_kind} (no router crosses it)")
+    ax.plot(comparison.oracle.cost, comparison.oracle.accuracy, "*", color="tab:red", ms=13,
+            label="exact oracle, selection (Eq 4-5)")
+    safe = comparison.conservative
+    ax.plot(safe.cost, safe.accuracy, "s", color="tab:blue", ms=8, label="conservative bound (Eq 9)")
+    colors = plt.cm.tab10(np.linspace(0, 1, 10))[[1, 2, 4, 5, 6, 7]]
+    for color, run in zip(colors, comparison.runs.values()):
+        cost = run.curve.cost(comparison.cost_kind)
+        ax.plot(cost, run.curve.accuracy, color=color, lw=1.2, alpha=0.9, label=run.name)
+        ax.plot(comparison.point_cost(run.point), run.point.accuracy, "o", color=color,
+                mec="black", ms=7)
+    _finish_plane(ax, family.costs, f"{comparison.cost_kind} cost per instance ({family.unit})",
+                  "test accuracy", log_cost, title, legend_title="dots: calibrated on validation")
+    return ax
+
+
+def alphas_per_state(alphas, names, ax=None, title=None):
+    """Measured alpha_i per state (Fig 2 of the paper).
+
+    Parameters
+    ----------
+    alphas : array-like of shape (N,)
+        From :func:`adaptlab.bounds.alphas`; entry 0 is NaN and not drawn.
+    names : sequence of str
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    alphas = np.asarray(alphas, dtype=float)
+    ax.plot(range(1, len(alphas)), alphas[1:], "o-", color="tab:blue")
+    ax.axhline(np.nanmean(alphas[1:]), ls="--", color="0.5",
+               label=f"mean alpha = {np.nanmean(alphas[1:]):.2f}")
+    ax.set_xticks(range(1, len(alphas)), list(names)[1:], rotation=30, ha="right", fontsize=8)
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(r"$\alpha_i$ = P(all smaller wrong | state i wrong)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
     return ax
+
+
+def image_grid(dataset, per_class=8, title=None):
+    """Examples of every class, easiest to hardest from left to right.
+
+    Parameters
+    ----------
+    dataset : adaptlab.data.Dataset
+        Ordered by ``difficulty`` when the data set has one, else as stored.
+    per_class : int
+        Images per row.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    if not isinstance(per_class, (int, np.integer)) or per_class < 1:
+        raise ValueError(f"per_class must be a positive integer, got {per_class!r}.")
+    n_classes = dataset.n_classes
+    figure, axes = plt.subplots(n_classes, per_class, squeeze=False,
+                                figsize=(per_class * 0.9, n_classes * 0.95), layout="constrained")
+    grey = dataset.images.shape[-1] == 1
+    for label, row in enumerate(axes):
+        members = np.flatnonzero(dataset.labels == label)
+        if dataset.difficulty is not None:
+            members = members[np.argsort(dataset.difficulty[members], kind="stable")]
+        picks = members[np.linspace(0, len(members) - 1, per_class).astype(int)] if len(members) else []
+        for ax in row:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax, index in zip(row, picks):
+            ax.imshow(dataset.images[index].squeeze() if grey else dataset.images[index],
+                      cmap="gray" if grey else None)
+        row[0].set_ylabel(dataset.class_names[label], fontsize=8)
+    if dataset.difficulty is not None:
+        axes[0, 0].set_title("easiest", fontsize=8, loc="left")
+        axes[0, -1].set_title("hardest", fontsize=8, loc="right")
+    if title:
+        figure.suptitle(title)
+    return figure

@@ -277,3 +277,34 @@ def test_route_rejects_nan_threshold():
 def test_oracle_frontier_rejects_mismatched_costs():
     with pytest.raises(ValueError, match="costs"):
         oracle_frontier(CORRECT, COSTS[:2])
+
+
+# ---------------------------------------------------------------- shared computation
+
+
+@given(cascades(), st.floats(-0.5, 1.5))
+def test_shared_computation_prices_the_exit_stage_only(case, threshold):
+    scores, correct, costs = case
+    shared = costs + 0.5  # e.g. an early-exit network: stopping at i pays up to i once
+    point = operating_point(scores, correct, costs, threshold, sequential_costs=shared)
+    exit_state = route(scores, threshold)
+    assert point.sequential_cost == pytest.approx(shared[exit_state].mean())
+    curve = sweep(scores, correct, costs, sequential_costs=shared)
+    row = np.searchsorted(curve.thresholds, threshold)
+    assert curve.sequential_cost[row] == pytest.approx(point.sequential_cost)
+
+
+def test_sequential_costs_default_to_the_running_sum():
+    scores, correct, costs = [[0.9, 0.0], [0.3, 0.0]], [[1, 1], [0, 1]], [1.0, 10.0]
+    explicit = operating_point(scores, correct, costs, 0.5, sequential_costs=[1.0, 11.0])
+    assert explicit.sequential_cost == operating_point(scores, correct, costs, 0.5).sequential_cost
+
+
+@pytest.mark.parametrize("bad, message", [
+    ([0.5, 11.0], "sequential_costs must be at least costs"),
+    ([1.0], "costs has 1 entries but there are 2 states"),
+    ([2.0, 1.0], "must be sorted"),
+])
+def test_bad_sequential_costs(bad, message):
+    with pytest.raises(ValueError, match=message):
+        sweep([[0.9, 0.0]], [[1, 1]], [1.0, 10.0], sequential_costs=bad)

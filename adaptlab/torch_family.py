@@ -1,0 +1,542 @@
+"""Torch state spaces: a CNN width/depth family and one early-exit network.
+
+Lecture 5 trains two kinds of state space on the course images:
+
+- a *family* of separate CNNs, one architecture made wider and deeper, each
+  net one state (:func:`train_cnn_family`);
+- one *early-exit* network, a backbone with a classifier head after every
+  block, each exit one state (:func:`train_early_exit`). Exit k costs the
+  backbone up to block k plus head k, and a cascade that goes on from exit k
+  to exit k + 1 reuses the work already done.
+
+Both are built from the same conv block and trained by the same loop
+(:func:`fit`), which sums the cross-entropy of every exit; a plain CNN is the
+special case with one exit. Costs are FLOPs per instance counted by torch's
+own :class:`torch.utils.flop_counter.FlopCounterMode`. Trained weights are
+cached on disk, keyed by the architecture, the training settings and a
+fingerprint of the training data, so a notebook run twice trains once.
+
+This is the only module of adaptlab that imports torch.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from functools import partial
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch.utils.flop_counter import FlopCounterMode
+from tqdm.auto import tqdm
+
+from adaptlab._validation import check_positive_int
+from adaptlab.costs import measure_latency_ms
+from adaptlab.data import Splits
+from adaptlab.family import Family
+
+__all__ = [
+    "CNN_FAMILY",
+    "EARLY_EXIT",
+    "ConvNet",
+    "ConvNetConfig",
+    "conv_block",
+    "count_flops",
+    "default_cache_dir",
+    "exit_head",
+    "fit",
+    "predict_proba",
+    "train_cnn_family",
+    "train_early_exit",
+]
+
+#: Output channels per block of the four CNNs of the default family: (4, 8) at
+#: depth 2, then (4, 8, 16) at depth 3 made 2, 4 and 6 times wider. On 32x32
+#: images they cost 0.37 to 12 MFLOPs (32x) and train in about 25 s on 2 cores.
+CNN_FAMILY = ((4, 8), (8, 16, 32), (16, 32, 64), (24, 48, 96))
+#: Output channels per block of the default early-exit backbone (one exit per block).
+EARLY_EXIT = (16, 32, 64)
+
+_LATENCY_BATCH = 256  # test images timed per state; latency is per image in this batch
+_CACHE_FORMAT = 1  # bump when the architecture or the file layout changes
+
+
+# ---------------------------------------------------------------- architecture
+
+
+@dataclass(frozen=True)
+class ConvNetConfig:
+    """A small CNN: conv blocks, and a classifier head after the last or after every block.
+
+    Attributes
+    ----------
+    channels : tuple of int
+        Output channels of each block; the length is the depth.
+    early_exit : bool, default=False
+        Put a head after every block (an early-exit network) instead of only
+        after the last one (a plain CNN).
+    """
+
+    channels: tuple
+    early_exit: bool = False
+
+    def __post_init__(self):
+        try:
+            channels = tuple(self.channels)
+        except TypeError:
+            raise ValueError(
+                f"channels must be a sequence of positive ints, got {self.channels!r}."
+            ) from None
+        if not channels:
+            raise ValueError("channels must hold at least one block, got ().")
+        for width in channels:
+            check_positive_int(width, "channels")
+        object.__setattr__(self, "channels", tuple(int(width) for width in channels))
+
+    @property
+    def exits(self) -> tuple:
+        """The blocks (1-based) followed by a classifier head."""
+        depth = len(self.channels)
+        return tuple(range(1 if self.early_exit else depth, depth + 1))
+
+    @property
+    def name(self) -> str:
+        """E.g. ``"cnn-8-16-32"`` or ``"exit-16-32-64"``."""
+        prefix = "exit" if self.early_exit else "cnn"
+        return "-".join([prefix, *map(str, self.channels)])
+
+
+def conv_block(in_channels, out_channels):
+    """3x3 convolution, 2x2 max-pooling, batch norm and ReLU: halves height and width.
+
+    Pooling comes before batch norm and ReLU, so that they work on a quarter
+    of the pixels: the block trains about a third faster on a CPU than
+    conv-BN-ReLU-pool, and the FLOPs counted (the convolution's) are the same.
+    """
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, bias=False),
+        nn.MaxPool2d(2),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+    )
+
+
+def exit_head(in_channels, n_classes):
+    """Global average pooling and a linear layer: class logits from a feature map."""
+    return nn.Sequential(
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(in_channels, n_classes)
+    )
+
+
+class ConvNet(nn.Module):
+    """Conv blocks with a classifier head after some of them.
+
+    With one head (after the last block) it is a plain CNN; with a head after
+    every block it is an early-exit network whose k-th exit is a state.
+
+    Parameters
+    ----------
+    config : ConvNetConfig
+    in_channels : int
+        Channels of the input images (3 for colour).
+    n_classes : int
+    """
+
+    def __init__(self, config, in_channels, n_classes):
+        super().__init__()
+        self.exits = config.exits
+        widths = (in_channels, *config.channels)
+        self.blocks = nn.ModuleList(
+            conv_block(c_in, c_out) for c_in, c_out in pairwise(widths)
+        )
+        self.heads = nn.ModuleList(exit_head(widths[k], n_classes) for k in self.exits)
+
+    def forward(self, x, n_exits=None):
+        """Class logits of the first ``n_exits`` exits (all by default), cheapest first.
+
+        Parameters
+        ----------
+        x : Tensor of float, shape (batch, channels, height, width)
+            Pixels scaled to [0, 1].
+        n_exits : int, optional
+            Stop after this many exits: the blocks behind them are not run.
+
+        Returns
+        -------
+        list of Tensor, each (batch, n_classes)
+        """
+        n_exits = len(self.exits) if n_exits is None else n_exits
+        logits = []
+        for depth, block in enumerate(self.blocks, start=1):
+            if len(logits) == n_exits:
+                break
+            x = block(x)
+            if depth in self.exits:
+                logits.append(self.heads[len(logits)](x))
+        return logits
+
+
+def count_flops(forward, inputs):
+    """FLOPs of one forward pass, counted by torch's ``FlopCounterMode``.
+
+    The counter counts the multiply-adds of convolutions and matrix products
+    (2 FLOPs each); batch norm, activations and pooling are not counted.
+
+    Parameters
+    ----------
+    forward : callable
+        A module or function of a tensor, e.g. ``partial(net, n_exits=2)``.
+    inputs : Tensor
+        Pass one instance (batch of 1) to get FLOPs per instance.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.Flatten(), nn.Linear(4 * 8 * 8, 10))
+    >>> count_flops(net, torch.zeros(1, 3, 8, 8)) == 2 * 3 * 3 * 3 * 4 * 8 * 8 + 2 * 256 * 10
+    True
+    """
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        forward(inputs)
+    return counter.get_total_flops()
+
+
+# ---------------------------------------------------------------- training
+
+
+def _to_tensor(images):
+    """uint8 images (n, height, width, channels) as float (n, channels, height, width) in [0, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
+
+
+def fit(model, dataset, epochs, batch_size=128, lr=2e-2, seed=0, progress=True, desc=None):
+    """Train a :class:`ConvNet` with Adam on the sum of its exits' cross-entropies.
+
+    The learning rate follows a one-cycle schedule (warm up to ``lr``, then
+    anneal), which gets far in few epochs. Minibatches are drawn in a seeded
+    order, so the same seed (and the same initial weights) gives the same
+    trained model.
+
+    Parameters
+    ----------
+    model : ConvNet
+    dataset : Dataset
+        The training split.
+    epochs, batch_size : int
+    lr : float
+        Peak learning rate.
+    seed : int
+        Seed of the minibatch order.
+    progress : bool
+        Show a tqdm progress bar.
+    desc : str, optional
+        The progress bar's label.
+
+    Returns
+    -------
+    ConvNet
+        ``model``, trained in place and left in evaluation mode.
+    """
+    _check_training(epochs, batch_size, lr, seed)
+    labels = torch.from_numpy(np.asarray(dataset.labels, dtype=np.int64))
+    order = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    n_batches = -(-len(dataset) // batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=epochs * n_batches)
+    model.train()
+    with tqdm(total=epochs * n_batches, desc=desc, disable=not progress) as bar:
+        for epoch in range(epochs):
+            for batch in torch.randperm(len(dataset), generator=order).split(batch_size):
+                logits = model(_to_tensor(dataset.images[batch.numpy()]))
+                loss = sum(F.cross_entropy(exit_logits, labels[batch]) for exit_logits in logits)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                bar.update()
+            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
+    return model.eval()
+
+
+def predict_proba(model, images, n_exits=None, batch_size=512):
+    """Softmax probabilities of exit ``n_exits`` (the last by default) on uint8 images.
+
+    Parameters
+    ----------
+    model : ConvNet
+    images : ndarray of uint8, shape (n, height, width, channels)
+    n_exits : int, optional
+        Which exit (1-based); the blocks after it are not run.
+    batch_size : int
+
+    Returns
+    -------
+    ndarray of float64, shape (n, n_classes)
+    """
+    model.eval()
+    chunks = []
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            logits = model(_to_tensor(images[start : start + batch_size]), n_exits)[-1]
+            chunks.append(torch.softmax(logits.double(), dim=1).numpy())
+    return np.concatenate(chunks)
+
+
+# ---------------------------------------------------------------- disk cache
+
+
+def default_cache_dir():
+    """Where trained weights go: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``."""
+    return Path(os.environ.get("ADAPTLAB_CACHE", Path.home() / ".cache" / "adaptlab"))
+
+
+def _fingerprint(dataset):
+    """SHA-256 of a data set's pixels, labels and class names."""
+    digest = hashlib.sha256()
+    digest.update(repr((dataset.images.shape, tuple(dataset.class_names))).encode())
+    digest.update(np.ascontiguousarray(dataset.images).tobytes())
+    digest.update(np.ascontiguousarray(dataset.labels, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+def _cache_path(cache_dir, config, training, fingerprint):
+    """``<cache_dir>/torch/<name>-<hash>.pt``, the hash over everything that shapes the weights."""
+    key = {
+        "format": _CACHE_FORMAT,
+        "config": asdict(config),
+        "training": training,
+        "data": fingerprint,
+    }
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    return Path(cache_dir) / "torch" / f"{config.name}-{digest}.pt"
+
+
+def _trained(config, train, training, cache_dir, progress):
+    """A ConvNet trained on ``train``, loaded from the cache when it was trained before.
+
+    ``cache_dir`` is None for the default, or a directory.
+    """
+    torch.manual_seed(training["seed"])
+    model = ConvNet(config, train.images.shape[3], train.n_classes)
+    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
+    path = _cache_path(cache_dir, config, training, _fingerprint(train))
+    if path.exists():
+        model.load_state_dict(torch.load(path, weights_only=True))
+        return model.eval()
+    fit(model, train, progress=progress, desc=config.name, **training)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial_path = path.with_suffix(f".{os.getpid()}.part")
+    torch.save(model.state_dict(), partial_path)
+    os.replace(partial_path, path)  # atomic: a reader never sees half a file
+    return model
+
+
+# ---------------------------------------------------------------- families
+
+
+def _check_splits(splits):
+    """Non-empty train / val / test splits of images of one shape."""
+    if not isinstance(splits, Splits):
+        raise ValueError(f"splits must be an adaptlab.data.Splits, got {type(splits).__name__}.")
+    shapes = set()
+    for part in ("train", "val", "test"):
+        dataset = getattr(splits, part)
+        if len(dataset) == 0:
+            raise ValueError(f"splits.{part} is empty: every split needs images.")
+        if dataset.images.ndim != 4 or dataset.images.dtype != np.uint8:
+            raise ValueError(
+                f"splits.{part}.images must be uint8 of shape (n, height, width, channels), "
+                f"got {dataset.images.dtype} of shape {dataset.images.shape}."
+            )
+        if len(dataset.labels) != len(dataset.images):
+            raise ValueError(
+                f"splits.{part} has {len(dataset.images)} images "
+                f"but {len(dataset.labels)} labels."
+            )
+        if dataset.labels.min() < 0 or dataset.labels.max() >= splits.train.n_classes:
+            raise ValueError(
+                f"splits.{part}.labels must be class indices in "
+                f"range({splits.train.n_classes}) (splits.train.class_names)."
+            )
+        shapes.add(dataset.images.shape[1:])
+    if len(shapes) > 1:
+        raise ValueError(f"splits must hold images of one shape, got {sorted(shapes)}.")
+    return splits
+
+
+def _check_training(epochs, batch_size, lr, seed):
+    """The training settings as a dict, the way they enter the cache key."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}.")
+    return {
+        "epochs": check_positive_int(epochs, "epochs"),
+        "batch_size": check_positive_int(batch_size, "batch_size"),
+        "lr": float(lr),
+        "seed": check_positive_int(seed, "seed", minimum=0),
+    }
+
+
+def _check_depth(config, image_shape, name):
+    """Each block halves the image: it must stay at least one pixel."""
+    smallest_side = min(image_shape[:2])
+    if smallest_side < 2 ** len(config.channels):
+        raise ValueError(
+            f"{name}: {len(config.channels)} blocks halve a {smallest_side}-pixel side "
+            "to nothing; use fewer blocks or larger images."
+        )
+
+
+def _check_ascending(configs, image_shape, n_classes):
+    """The configs' FLOPs on one image must rise strictly, cheapest first."""
+    one_image = torch.zeros((1, image_shape[2], *image_shape[:2]))
+    flops = [count_flops(ConvNet(c, image_shape[2], n_classes), one_image) for c in configs]
+    not_rising = np.flatnonzero(np.diff(flops) <= 0)
+    if not_rising.size:
+        i = not_rising[0]
+        raise ValueError(
+            f"channels must be ordered by cost, cheapest first: {configs[i + 1].channels} "
+            f"({flops[i + 1] / 1e6:.2f} MFLOPs) does not cost more than "
+            f"{configs[i].channels} ({flops[i] / 1e6:.2f} MFLOPs) before it."
+        )
+
+
+def _evaluate(states, splits, shared_backbone=False):
+    """A :class:`Family` from (name, model, exit) states: MFLOPs, probabilities, latency.
+
+    With ``shared_backbone`` the states are exits of one network: running up
+    to exit k computes every earlier exit too, so the counted cost of exit k
+    is what a cascade stopping there pays (``Family.sequential_costs``).
+    """
+    one_image = _to_tensor(splits.test.images[:1])
+    timing_batch = _to_tensor(splits.test.images[:_LATENCY_BATCH])
+    costs, proba_val, proba_test, latency = [], [], [], []
+    for _, model, n_exits in states:
+        model.eval()
+        forward = partial(model, n_exits=n_exits)
+        costs.append(count_flops(forward, one_image) / 1e6)
+        proba_val.append(predict_proba(model, splits.val.images, n_exits))
+        proba_test.append(predict_proba(model, splits.test.images, n_exits))
+        with torch.no_grad():
+            latency.append(measure_latency_ms(forward, timing_batch))
+    return Family(
+        names=tuple(name for name, _, _ in states),
+        costs=np.array(costs),
+        unit="MFLOPs",
+        proba_val=np.stack(proba_val, axis=1),
+        proba_test=np.stack(proba_test, axis=1),
+        y_val=splits.val.labels,
+        y_test=splits.test.labels,
+        latency_ms=np.array(latency),
+        sequential_costs=np.array(costs) if shared_backbone else None,
+    )
+
+
+def train_cnn_family(
+    splits,
+    channels=CNN_FAMILY,
+    epochs=3,
+    batch_size=128,
+    lr=2e-2,
+    seed=0,
+    cache_dir=None,
+    progress=True,
+):
+    """Train a family of CNNs of growing width and depth, one state per CNN.
+
+    Each CNN is trained on ``splits.train`` -- or loaded from the disk cache
+    when the same architecture was trained with the same settings on the same
+    data before -- then evaluated on ``splits.val`` and ``splits.test``.
+
+    Parameters
+    ----------
+    splits : Splits
+        uint8 images, channels last.
+    channels : sequence of sequences of int, default=CNN_FAMILY
+        Output channels of each block, one sequence per CNN, cheapest first.
+    epochs, batch_size : int
+    lr : float
+        Peak learning rate of Adam's one-cycle schedule.
+    seed : int
+        Seeds the initial weights and the minibatch order.
+    cache_dir : str or Path, optional
+        Default :func:`default_cache_dir`.
+    progress : bool
+        Show a progress bar per CNN trained.
+
+    Returns
+    -------
+    Family
+        Costs in MFLOPs per instance (ascending), softmax probabilities on
+        validation and test, and measured latency per instance.
+
+    Examples
+    --------
+    >>> from adaptlab.data import make_cifar_like, train_val_test_split
+    >>> splits = train_val_test_split(make_cifar_like(20_000))  # doctest: +SKIP
+    >>> family = train_cnn_family(splits)  # doctest: +SKIP
+    >>> family.costs, family.accuracies  # doctest: +SKIP
+    """
+    splits = _check_splits(splits)
+    training = _check_training(epochs, batch_size, lr, seed)
+    if isinstance(channels, (str, bytes)) or not hasattr(channels, "__len__") or not channels:
+        raise ValueError("channels must be a non-empty sequence, one tuple of widths per CNN.")
+    configs = [ConvNetConfig(widths) for widths in channels]
+    image_shape = splits.train.images.shape[1:]
+    for config in configs:
+        _check_depth(config, image_shape, "channels")
+    _check_ascending(configs, image_shape, splits.train.n_classes)
+    models = [_trained(c, splits.train, training, cache_dir, progress) for c in configs]
+    return _evaluate([(c.name, m, 1) for c, m in zip(configs, models)], splits)
+
+
+def train_early_exit(
+    splits,
+    channels=EARLY_EXIT,
+    epochs=3,
+    batch_size=128,
+    lr=2e-2,
+    seed=0,
+    cache_dir=None,
+    progress=True,
+):
+    """Train one early-exit network; its exits are the states, cheapest first.
+
+    A classifier head follows every block, and training minimizes the sum of
+    all exits' cross-entropies. Exit k's cost is the backbone up to block k
+    plus head k, so the costs rise with k.
+
+    A cascade through the exits runs each block once. ``costs[k]`` is counted
+    on a forward pass to exit k, which computes the earlier heads too, so it is
+    exactly what a cascade stopping at exit k pays; the family records it as
+    ``sequential_costs``, not the sum of the states' costs that a cascade of
+    separate models pays.
+
+    Parameters
+    ----------
+    splits : Splits
+        uint8 images, channels last.
+    channels : sequence of int, default=EARLY_EXIT
+        Output channels of each backbone block; one exit per block.
+    epochs, batch_size, lr, seed, cache_dir, progress
+        As in :func:`train_cnn_family`.
+
+    Returns
+    -------
+    Family
+        States ``"exit-1"``, ``"exit-2"``, ... with costs in MFLOPs per
+        instance, probabilities on validation and test, and measured latency.
+    """
+    splits = _check_splits(splits)
+    training = _check_training(epochs, batch_size, lr, seed)
+    config = ConvNetConfig(channels, early_exit=True)
+    _check_depth(config, splits.train.images.shape[1:], "channels")
+    model = _trained(config, splits.train, training, cache_dir, progress)
+    return _evaluate([(f"exit-{k}", model, k) for k in config.exits], splits, shared_backbone=True)

@@ -1,0 +1,108 @@
+"""The whole story, headless: ``python -m adaptlab tour``.
+
+Generate CIFAR-like data, train the scikit-learn family (and the torch
+families), measure alpha per state, compute the exact oracle and the bounds,
+evaluate every router calibrated on validation and reported on test, print
+one comparison per family and save the figures.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import matplotlib
+
+from .compare import compare_routers
+from .data import make_cifar_like, train_val_test_split
+
+__all__ = ["run_tour", "state_table"]
+
+
+def state_table(comparison):
+    """Per-state cost, accuracy and alpha of a comparison's family, as a DataFrame."""
+    family = comparison.family
+    table = family.state_space().to_frame().rename(
+        columns={"cost": f"cost ({family.unit})", "accuracy": "test accuracy"}
+    )
+    table.insert(2, "val accuracy", family.correct_val.mean(axis=0))
+    if family.latency_ms is not None:
+        table.insert(2, "latency (ms)", family.latency_ms)
+    table["alpha"] = comparison.alphas
+    return table
+
+
+def _families(splits, with_torch, seed, progress, cache_dir):
+    from .sklearn_family import train_sklearn_family
+
+    yield "scikit-learn", train_sklearn_family(splits, seed=seed, progress=progress)
+    if with_torch:  # imported here: the rest of the tour never needs torch
+        from .torch_family import train_cnn_family, train_early_exit
+
+        yield "torch CNNs", train_cnn_family(
+            splits, seed=seed, cache_dir=cache_dir, progress=progress
+        )
+        yield "torch early exits", train_early_exit(
+            splits, seed=seed, cache_dir=cache_dir, progress=progress
+        )
+
+
+def run_tour(n_samples=20_000, with_torch=True, output_dir="tour-output", seed=0,
+             progress=True, cache_dir=None, echo=print):
+    """Run the course's main experiment end to end and save its figures.
+
+    Parameters
+    ----------
+    n_samples : int
+        Images to generate (split 60 / 20 / 20 into train, validation, test).
+    with_torch : bool
+        Also train the torch CNN family and the early-exit network.
+    output_dir : str or path-like
+        Where the figures go; created if missing.
+    seed : int
+        One seed for data, models and the random router.
+    progress : bool
+        Show progress bars.
+    cache_dir : str or path-like, optional
+        Where trained torch weights are cached.
+    echo : callable
+        Receives each block of text to print.
+
+    Returns
+    -------
+    dict of str to Comparison
+        One comparison per family.
+    """
+    matplotlib.use("Agg")  # headless: figures go to files
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    started = time.perf_counter()
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    data = make_cifar_like(n_samples, seed=seed)
+    splits = train_val_test_split(data, seed=seed)
+    echo(f"Generated {len(data):,} CIFAR-like images in {time.perf_counter() - started:.1f} s: "
+         f"{len(splits.train):,} train, {len(splits.val):,} validation, {len(splits.test):,} test.")
+    plots.image_grid(splits.test, title="CIFAR-like test images, easiest to hardest")
+    plt.savefig(output / "data.png", dpi=110)
+    plt.close("all")
+    comparisons = {}
+    for label, family in _families(splits, with_torch, seed, progress, cache_dir):
+        comparison = compare_routers(family, seed=seed)
+        comparisons[label] = comparison
+        safe = comparison.conservative
+        echo(f"\n== {label}: {len(comparison.family)} states on the frontier ==\n"
+             + state_table(comparison).to_string(index=False, float_format="{:.4g}".format))
+        echo(f"conservative bound (Eq 9): R_ratio {safe.r_ratio:.2f}; exact oracle: "
+             f"R_ratio {comparison.oracle.r_ratio:.2f} at accuracy {comparison.oracle.accuracy:.3f}")
+        echo(comparison.table.to_string(index=False, float_format="{:.3f}".format))
+        stem = label.replace(" ", "-").lower()
+        plots.router_plane(comparison, title=f"{label}: routers vs the oracle (test)")
+        plt.savefig(output / f"{stem}-routers.png", dpi=110)
+        plots.alphas_per_state(comparison.alphas, comparison.family.names,
+                               title=f"{label}: alpha per state (test)")
+        plt.savefig(output / f"{stem}-alphas.png", dpi=110)
+        plt.close("all")
+    echo(f"\nFigures saved in {output}/. Whole tour: {time.perf_counter() - started:.0f} s.")
+    return comparisons

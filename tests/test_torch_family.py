@@ -1,0 +1,219 @@
+"""Tests of the torch state spaces: FLOPs, training, evaluation and the disk cache."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from torch import nn
+
+from adaptlab import torch_family
+from adaptlab.data import Dataset, train_val_test_split
+from adaptlab.torch_family import (
+    ConvNet,
+    ConvNetConfig,
+    count_flops,
+    default_cache_dir,
+    train_cnn_family,
+    train_early_exit,
+)
+
+COLOURS = np.array([[230, 40, 40], [40, 230, 40], [40, 40, 230], [230, 230, 40]], np.uint8)
+TINY_FAMILY = ((8,), (8, 16))
+FAST = {"epochs": 3, "batch_size": 16, "progress": False}
+
+
+def coloured_squares(n=960, side=16, seed=0):
+    """Noise images with a 4x4 square whose colour is the class: learnable by a small CNN."""
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(n) % len(COLOURS)).astype(np.int64)
+    images = rng.integers(0, 120, (n, side, side, 3), dtype=np.uint8)
+    for image, label in zip(images, labels):
+        row, col = rng.integers(0, side - 4, size=2)
+        image[row : row + 4, col : col + 4] = COLOURS[label]
+    return Dataset(images, labels, ("red", "green", "blue", "yellow"))
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return train_val_test_split(coloured_squares(), seed=0)
+
+
+@pytest.fixture(scope="module")
+def family(splits, tmp_path_factory):
+    return train_cnn_family(
+        splits, TINY_FAMILY, cache_dir=tmp_path_factory.mktemp("cache"), **FAST
+    )
+
+
+@pytest.fixture(scope="module")
+def early_exit(splits, tmp_path_factory):
+    return train_early_exit(
+        splits, (8, 16), cache_dir=tmp_path_factory.mktemp("cache"), **FAST
+    )
+
+
+# ---------------------------------------------------------------- FLOPs
+
+
+def test_count_flops_matches_hand_computation():
+    net = nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.Flatten(), nn.Linear(5 * 8 * 8, 10))
+    expected = 2 * 3 * 3 * 3 * 5 * 8 * 8 + 2 * (5 * 8 * 8) * 10
+    assert count_flops(net, torch.zeros(1, 3, 8, 8)) == expected
+
+
+def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_its_head():
+    net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=10).eval()
+    block_1 = 2 * 3 * 3 * 3 * 4 * 8 * 8  # 3x3 conv on the 8x8 image
+    block_2 = 2 * 3 * 3 * 4 * 8 * 4 * 4  # 3x3 conv on the pooled 4x4 map
+    one_image = torch.zeros(1, 3, 8, 8)
+    assert count_flops(lambda x: net(x, 1), one_image) == block_1 + 2 * 4 * 10
+    assert count_flops(lambda x: net(x, 2), one_image) == block_1 + block_2 + 2 * (4 + 8) * 10
+
+
+def test_convnet_runs_only_the_blocks_up_to_the_exit():
+    net = ConvNet(ConvNetConfig((4, 8, 16), early_exit=True), in_channels=3, n_classes=5)
+    x = torch.zeros(2, 3, 16, 16)
+    assert [tuple(logits.shape) for logits in net(x, 2)] == [(2, 5), (2, 5)]
+    assert len(net(x)) == 3
+    assert len(ConvNet(ConvNetConfig((4, 8, 16)), 3, 5)(x)) == 1
+
+
+def test_config_names_and_exits():
+    assert ConvNetConfig([8, 16]).channels == (8, 16)
+    assert ConvNetConfig((8, 16)).name == "cnn-8-16"
+    assert ConvNetConfig((8, 16)).exits == (2,)
+    assert ConvNetConfig((8, 16), early_exit=True).exits == (1, 2)
+
+
+# ---------------------------------------------------------------- families
+
+
+@pytest.mark.slow
+def test_family_is_ordered_by_cost_and_well_formed(family, splits):
+    assert family.names == ("cnn-8", "cnn-8-16")
+    assert family.unit == "MFLOPs"
+    assert np.all(np.diff(family.costs) > 0)
+    assert family.proba_val.shape == (len(splits.val), 2, 4)
+    assert family.proba_test.shape == (len(splits.test), 2, 4)
+    np.testing.assert_allclose(family.proba_test.sum(axis=2), 1.0, atol=1e-9)
+    np.testing.assert_array_equal(family.y_val, splits.val.labels)
+    assert family.latency_ms.shape == (2,) and np.all(family.latency_ms > 0)
+
+
+@pytest.mark.slow
+def test_family_learns_a_learnable_problem(family):
+    assert family.accuracies[-1] > 0.8  # chance is 0.25
+
+
+@pytest.mark.slow
+def test_early_exit_states_are_its_exits(early_exit, splits):
+    assert early_exit.names == ("exit-1", "exit-2")
+    assert np.all(np.diff(early_exit.costs) > 0)
+    np.testing.assert_allclose(early_exit.proba_val.sum(axis=2), 1.0, atol=1e-9)
+    assert early_exit.proba_test.shape == (len(splits.test), 2, 4)
+    assert early_exit.accuracies[-1] > 0.8
+
+
+def test_same_seed_gives_same_probabilities(splits, tmp_path):
+    first = train_cnn_family(splits, ((4,),), cache_dir=tmp_path / "a", epochs=1, progress=False)
+    again = train_cnn_family(splits, ((4,),), cache_dir=tmp_path / "b", epochs=1, progress=False)
+    np.testing.assert_array_equal(first.proba_test, again.proba_test)
+
+
+# ---------------------------------------------------------------- disk cache
+
+
+def test_second_call_loads_from_the_cache_without_training(splits, tmp_path, monkeypatch):
+    first = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again instead of loading the cache")
+
+    monkeypatch.setattr(torch_family, "fit", no_training)
+    again = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    np.testing.assert_array_equal(first.proba_val, again.proba_val)
+
+
+def test_cache_key_changes_with_settings_and_data(splits, tmp_path):
+    train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, seed=1, progress=False)
+    relabelled = replace(splits.train, labels=np.roll(splits.train.labels, 1))
+    train_early_exit(
+        replace(splits, train=relabelled), (4,), cache_dir=tmp_path, epochs=1, progress=False
+    )
+    assert len(list((tmp_path / "torch").glob("*.pt"))) == 3
+
+
+def test_cache_holds_a_state_dict_loaded_weights_only(splits, tmp_path, monkeypatch):
+    train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    (path,) = (tmp_path / "torch").glob("exit-4-*.pt")
+    state = torch.load(path, weights_only=True)
+    assert all(isinstance(value, torch.Tensor) for value in state.values())
+
+    calls = []
+    real_load = torch.load
+    monkeypatch.setattr(
+        torch, "load", lambda *a, **kw: calls.append(kw) or real_load(*a, **kw)
+    )
+    train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    assert calls == [{"weights_only": True}]
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ADAPTLAB_CACHE", str(tmp_path))
+    assert default_cache_dir() == tmp_path
+    monkeypatch.delenv("ADAPTLAB_CACHE")
+    assert default_cache_dir().parts[-2:] == (".cache", "adaptlab")
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _empty(dataset):
+    return dataset.subset(np.zeros(len(dataset), bool))
+
+
+@pytest.mark.parametrize(
+    "change, argument",
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"lr": 0}, "lr"),
+        ({"seed": -1}, "seed"),
+        ({"channels": ((8, 16), (4, 8))}, "channels"),
+        ({"channels": ((4,), (4,))}, "channels"),
+        ({"channels": ()}, "channels"),
+        ({"channels": (8, 16)}, "channels"),
+        ({"channels": ((4, 0),)}, "channels"),
+        ({"channels": ((4, 4, 4, 4, 4),)}, "channels"),
+    ],
+)
+def test_bad_arguments_are_named(splits, tmp_path, change, argument):
+    kwargs = {"cache_dir": tmp_path, "progress": False} | change
+    with pytest.raises(ValueError, match=argument):
+        train_cnn_family(splits, **kwargs)
+
+
+@pytest.mark.parametrize("part", ["train", "val", "test"])
+def test_empty_split_is_rejected(splits, tmp_path, part):
+    emptied = replace(splits, **{part: _empty(getattr(splits, part))})
+    with pytest.raises(ValueError, match=f"splits.{part}"):
+        train_early_exit(emptied, cache_dir=tmp_path, progress=False)
+
+
+def test_splits_must_be_splits(splits, tmp_path):
+    with pytest.raises(ValueError, match="splits"):
+        train_early_exit(splits.train, cache_dir=tmp_path, progress=False)
+
+
+def test_labels_out_of_range_are_rejected(splits, tmp_path):
+    bad = replace(splits.test, labels=splits.test.labels + 4)
+    with pytest.raises(ValueError, match="splits.test.labels"):
+        train_early_exit(replace(splits, test=bad), cache_dir=tmp_path, progress=False)
+
+
+def test_early_exit_channels_are_checked(splits, tmp_path):
+    with pytest.raises(ValueError, match="channels"):
+        train_early_exit(splits, (4, 0), cache_dir=tmp_path, progress=False)
