@@ -6,35 +6,6 @@ from adaptlab import bounds, cascade
 from adaptlab.compare import compare_routers, default_tiers
 from adaptlab.family import Family
 from adaptlab.routers import max_probability
-from adaptlab.simulate import correlated_models
-
-ACCURACIES = [0.45, 0.6, 0.7, 0.78, 0.84]
-
-
-def simulated_proba(n, seed, n_classes=10):
-    """Probabilities whose argmax is right exactly where the simulator says,
-    and whose confidence is higher on easier instances (so confidence routes)."""
-    rng = np.random.default_rng(seed)
-    sim = correlated_models(ACCURACIES, n, correlation=0.8, seed=seed)
-    y = rng.integers(0, n_classes, n)
-    wrong_label = (y + rng.integers(1, n_classes, n)) % n_classes
-    easiness = 1 / (1 + np.exp(sim.difficulty))  # in (0, 1), high for easy instances
-    proba = np.empty((n, len(ACCURACIES), n_classes))
-    for state, right in enumerate(sim.correct.T):
-        top = 0.35 + 0.6 * np.clip(easiness + rng.normal(0, 0.1, n), 0, 1)
-        proba[:, state] = ((1 - top) / (n_classes - 1))[:, None]
-        proba[np.arange(n), state, np.where(right, y, wrong_label)] = top
-    return proba, y
-
-
-@pytest.fixture(scope="module")
-def family():
-    proba_val, y_val = simulated_proba(1500, seed=1)
-    proba_test, y_test = simulated_proba(1500, seed=2)
-    names = tuple(f"m{i}" for i in range(len(ACCURACIES)))
-    return Family(names, np.geomspace(1, 200, len(ACCURACIES)), "MFLOPs",
-                  proba_val, proba_test, y_val, y_test)
-
 
 @pytest.fixture(scope="module")
 def comparison(family):
