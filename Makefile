@@ -10,13 +10,12 @@ START  := notebooks/00_start_here.ipynb
 # JupyterLab refuses root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench exercises clean help
+.PHONY: lab test bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
 	@echo "make test       run all tests (sets everything up first)"
 	@echo "make bench      run the speed benchmarks"
-	@echo "make exercises  regenerate exercises/ and solutions/ from their sources"
 	@echo "make clean      remove the virtual environment and caches"
 
 $(STAMP): requirements.txt pyproject.toml
