@@ -36,7 +36,13 @@ def _families(splits, with_torch, seed, progress, cache_dir):
 
     yield "scikit-learn", train_sklearn_family(splits, seed=seed, progress=progress)
     if with_torch:  # imported here: the rest of the tour never needs torch
-        from .torch_family import train_cnn_family, train_early_exit
+        try:
+            from .torch_family import train_cnn_family, train_early_exit
+        except ImportError:
+            raise ValueError(
+                "torch is not installed: pip install 'adaptlab[torch]' (torch==2.13.0), "
+                "or run the tour with --no-torch."
+            ) from None
 
         yield "torch CNNs", train_cnn_family(
             splits, seed=seed, cache_dir=cache_dir, progress=progress

@@ -52,3 +52,13 @@ def test_cli_tour_bad_size_is_one_line(capsys):
         main(["tour", "--samples", "0", "--no-torch", "--quiet"])
     assert exit_info.value.code == 2
     assert "n_samples" in capsys.readouterr().err
+
+
+def test_missing_torch_is_explained(monkeypatch, tmp_path, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "adaptlab.torch_family", None)  # import fails
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tour", "--samples", "1000", "--quiet", "--output", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "torch is not installed" in capsys.readouterr().err
