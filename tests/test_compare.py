@@ -106,3 +106,11 @@ def test_early_exit_families_skip_abc_and_pay_once(family):
     compared = compare_routers(early_exits)
     assert "ABC agreement" not in compared.runs
     assert compared.frontier.cost[-1] == pytest.approx(compared.oracle.cost)
+    table = compared.table.set_index("router")
+    assert table.loc["exact oracle as a cascade", "cost"] == pytest.approx(compared.oracle.cost)
+
+
+def test_cascade_oracle_row_pays_every_state_run(comparison):
+    table = comparison.table.set_index("router")
+    assert table.loc["exact oracle as a cascade", "cost"] == pytest.approx(
+        comparison.oracle.cascade_cost)
