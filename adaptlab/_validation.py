@@ -31,14 +31,14 @@ def state_names(names, n_states):
     return [str(name) for name in names]
 
 
-def check_costs(costs, name="costs", names=None):
-    """Costs as a float array: finite, non-negative, ascending (Eq 2)."""
+def check_costs(costs, name="costs", names=None, ascending=True):
+    """Costs as a float array: finite, non-negative and, unless told not to, ascending (Eq 2)."""
     costs = _finite_vector(costs, name)
     if np.any(costs < 0):
         bad = np.flatnonzero(costs < 0).tolist()
         raise ValueError(f"{name} must be non-negative; negative at positions {bad}.")
     unsorted = np.flatnonzero(np.diff(costs) < 0)
-    if unsorted.size:
+    if ascending and unsorted.size:
         labels = state_names(names, costs.size)
         i = unsorted[0]
         raise ValueError(
@@ -114,31 +114,67 @@ def check_positive_int(value, name, minimum=1):
     return int(value)
 
 
-def check_state_space(costs, accuracies, monotone=True):
-    """Validated (costs, accuracies) from two arrays or from one state-space object.
+def unpack_state_space(costs, accuracies):
+    """(costs, accuracies, names) from two arrays or from one state-space object.
 
     A state space is anything with ``costs`` and ``accuracies`` attributes
     (and, optionally, ``names`` for the error messages); it is passed as
-    ``costs`` with ``accuracies`` left as None.
+    ``costs`` with ``accuracies`` left as None. Nothing is checked here.
     """
-    names = None
-    if accuracies is None:
-        if not (hasattr(costs, "costs") and hasattr(costs, "accuracies")):
-            raise ValueError(
-                "accuracies is required (or pass a state space with .costs and .accuracies)."
-            )
-        names = getattr(costs, "names", None)
-        costs, accuracies = costs.costs, costs.accuracies
+    if accuracies is not None:
+        return costs, accuracies, None
+    if not (hasattr(costs, "costs") and hasattr(costs, "accuracies")):
+        raise ValueError(
+            "accuracies is required (or pass a state space with .costs and .accuracies)."
+        )
+    return costs.costs, costs.accuracies, getattr(costs, "names", None)
+
+
+def check_state_space(costs, accuracies, monotone=True):
+    """Validated (costs, accuracies) from two arrays or from one state-space object."""
+    costs, accuracies, names = unpack_state_space(costs, accuracies)
     costs = check_costs(costs, names=names)
     accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=monotone)
     return costs, accuracies
 
 
-def check_costs_for_states(costs, n_states):
+def check_state_indices(indices, n_states, name="indices"):
+    """Integer state indices, in range and strictly ascending, so cost order is kept."""
+    array = np.asarray(indices)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty list of state indices, got {indices!r}.")
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer state indices, got dtype {array.dtype}.")
+    if array.min() < 0 or array.max() >= n_states:
+        raise ValueError(f"{name} must be in range({n_states}), got {array.tolist()}.")
+    if np.any(np.diff(array) <= 0):
+        raise ValueError(
+            f"{name} must be strictly ascending (states stay ordered by cost), "
+            f"got {array.tolist()}."
+        )
+    return array
+
+
+def check_number(value, name, minimum=None):
+    """A finite real number (>= minimum when given), as a float."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {value!r}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}.") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}.")
+    return number
+
+
+def check_costs_for_states(costs, n_states, name="costs"):
     """Ascending costs with one entry per state (column) of a per-instance matrix."""
-    costs = check_costs(costs)
+    costs = check_costs(costs, name=name)
     if costs.size != n_states:
         raise ValueError(
-            f"costs has {costs.size} entries but there are {n_states} states (columns)."
+            f"{name} has {costs.size} entries but there are {n_states} states (columns)."
         )
     return costs

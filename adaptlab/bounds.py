@@ -45,6 +45,7 @@ from ._validation import (
     check_costs,
     check_costs_for_states,
     check_fraction,
+    check_number,
     check_positive_int,
     check_state_space,
 )
@@ -85,20 +86,25 @@ def r_ratio(largest_cost, cost):
     float
         How many times cheaper the agent is than always running the largest state.
     """
-    cost = float(cost)
-    if cost <= 0:
-        raise ValueError(f"cost must be positive to form a ratio, got {cost!r}.")
-    return float(largest_cost) / cost
+    largest_cost = check_number(largest_cost, "largest_cost", minimum=0)
+    cost = check_number(cost, "cost", minimum=0)
+    if cost == 0:
+        raise ValueError("cost must be positive to form a ratio, got 0.")
+    return largest_cost / cost
 
 
 def delta_r(largest_cost, cost):
     """Resources saved, ``Delta R = R_N - R_oracle`` (Section 3)."""
-    return float(largest_cost) - float(cost)
+    return check_number(largest_cost, "largest_cost", minimum=0) - check_number(
+        cost, "cost", minimum=0
+    )
 
 
 def delta_a(accuracy, largest_accuracy):
     """Accuracy gained, ``Delta A = A_oracle - A_N`` (Section 3)."""
-    return float(accuracy) - float(largest_accuracy)
+    return check_fraction(accuracy, "accuracy") - check_fraction(
+        largest_accuracy, "largest_accuracy"
+    )
 
 
 @dataclass(frozen=True)
@@ -184,9 +190,12 @@ def sequential_costs(costs):
     """Per-state cost of a sequential cascade: ``C_i = R_1 + ... + R_i``.
 
     A cascade that runs states in order and stops at state i has paid for
-    every state up to i. Feeding these cumulative costs to any formula of this
-    module (they are ascending too) turns a selection bound into a cascade
-    bound: the oracle's choices do not change, only what they cost.
+    every state up to i. Feeding these cumulative costs to :func:`oracle` and
+    to the closed forms of Eq 5-10 and 12 (they are ascending too) turns a
+    selection bound into a cascade bound: the oracle's choices do not change,
+    only what they cost. Not so for Eq 11, whose random guess replaces the
+    first state and so changes every cumulative cost after it, nor for the
+    continuous limit of Eq 13, which has no sequence of states to add up.
 
     Parameters
     ----------
@@ -349,7 +358,8 @@ def general(costs, accuracies=None, alphas=None):
 
     The main text's ``alpha_{i-1}`` inside the sum is right; the appendix's
     proof writes ``alpha_i (1 - A_i)``, a slip. With alphas measured by
-    :func:`alphas` on a correctness matrix, this equals :func:`oracle` on it.
+    :func:`alphas` on a correctness matrix whose accuracies do not decrease
+    with cost (Eq 3), this equals :func:`oracle` on it.
 
     Parameters
     ----------
@@ -520,8 +530,8 @@ def smallest_state_limit(costs, accuracies=None, n_classes=None):
     Returns
     -------
     float
-        The limit on ``R_1``; negative when ``A_1`` is below chance, so that
-        no cost would do.
+        The limit on ``R_1``; negative when ``A_1`` is below chance, and
+        ``-inf`` when ``A_1 = 0`` and ``A_N = 1``: then no cost would do.
     """
     costs, accuracies = check_state_space(costs, accuracies)
     if n_classes is None:
@@ -530,7 +540,10 @@ def smallest_state_limit(costs, accuracies=None, n_classes=None):
     if costs.size < 2:
         raise ValueError("costs must hold at least 2 states: the rule compares R_1 with R_2.")
     chance = 1.0 / n_classes
-    return float((accuracies[0] - chance) / (1.0 - accuracies[-1] + accuracies[0]) * costs[1])
+    with np.errstate(divide="ignore"):  # A_1 = 0, A_N = 1: below chance, so -inf
+        return float(
+            np.float64(accuracies[0] - chance) / (1.0 - accuracies[-1] + accuracies[0]) * costs[1]
+        )
 
 
 def continuous(costs, accuracies=None):

@@ -36,6 +36,7 @@ from ._validation import (
     check_correct,
     check_costs_for_states,
     check_fraction,
+    check_number,
 )
 
 __all__ = [
@@ -184,7 +185,7 @@ def _check_sequential_costs(sequential_costs, costs):
     """What stopping at each state costs in a cascade; ``cumsum(costs)`` by default."""
     if sequential_costs is None:
         return np.cumsum(costs)
-    stop_costs = check_costs_for_states(sequential_costs, costs.size)
+    stop_costs = check_costs_for_states(sequential_costs, costs.size, name="sequential_costs")
     if np.any(stop_costs < costs):
         raise ValueError(
             "sequential_costs must be at least costs: stopping at a state pays for it."
@@ -530,10 +531,8 @@ def _cheapest_reaching(curve, target_accuracy):
 
 
 def _most_accurate_within(cost, accuracy, budget):
-    try:
-        budget = float(budget)
-    except (TypeError, ValueError):
-        raise ValueError(f"budget must be a number, got {budget!r}.") from None
+    if budget != np.inf:  # an infinite budget asks for the most accurate threshold
+        budget = check_number(budget, "budget", minimum=0)
     affordable = np.flatnonzero(cost <= budget)
     if affordable.size == 0:
         raise ValueError(

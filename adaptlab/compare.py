@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import bounds, cascade, metrics, routers
+from .family import Family
 
 __all__ = ["RouterRun", "Comparison", "default_tiers", "compare_routers"]
 
@@ -117,9 +118,6 @@ class Comparison:
         for run in self.runs.values():
             cost = self.point_cost(run.point)
             curve_cost = run.curve.cost(self.cost_kind)
-            pgr = metrics.performance_gap_recovered(
-                run.curve.accuracy, accuracies[0], largest_accuracy
-            )
             rows.append({
                 "router": run.name,
                 "accuracy": run.point.accuracy,
@@ -130,15 +128,22 @@ class Comparison:
                 "R_ratio at A_N": metrics.r_ratio_at(
                     run.curve.accuracy, curve_cost, largest_accuracy, largest_cost
                 ),
-                "APGR": metrics.average_performance_gap_recovered(
-                    run.curve.last_stage_share, pgr
-                ),
+                "APGR": self._apgr(run.curve),
                 "AIQ": metrics.average_improvement_in_quality(
                     curve_cost, run.curve.accuracy, max_cost=common_max_cost
                 ),
                 "note": run.note,
             })
         return pd.DataFrame(rows)
+
+    def _apgr(self, curve):
+        """RouteLLM's APGR from the smallest to the largest state's test accuracy;
+        NaN when the two tie (no gap to recover)."""
+        weak, strong = self.family.accuracies[0], self.family.accuracies[-1]
+        if weak == strong:
+            return np.nan
+        pgr = metrics.performance_gap_recovered(curve.accuracy, weak, strong)
+        return metrics.average_performance_gap_recovered(curve.last_stage_share, pgr)
 
     def point_cost(self, point):
         """The cost of a :class:`cascade.CascadePoint` in this comparison's ``cost_kind``."""
@@ -253,6 +258,8 @@ def compare_routers(family, target_accuracy=None, cost_kind="sequential", tiers=
     -------
     Comparison
     """
+    if not isinstance(family, Family):
+        raise ValueError(f"family must be an adaptlab.family.Family, got {type(family).__name__}.")
     family.stop_costs(cost_kind)  # validates cost_kind
     family = family.pareto()
     if len(family) < 2:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import check_state_indices
 from .statespace import StateSpace, pareto
 
 __all__ = ["Family"]
@@ -64,7 +65,7 @@ class Family:
 
     def subset(self, indices):
         """The states at ``indices`` (ascending), as a new family."""
-        indices = np.asarray(indices, dtype=int)
+        indices = check_state_indices(indices, len(self))
         return Family(
             names=tuple(self.names[i] for i in indices),
             costs=self.costs[indices],

@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 
 from . import bounds
-from ._validation import check_accuracies, check_costs, check_positive_int, check_state_space
+from ._validation import (
+    check_accuracies,
+    check_costs,
+    check_positive_int,
+    check_state_indices,
+    check_state_space,
+    unpack_state_space,
+)
 
 __all__ = ["StateSpace", "pareto", "best_subset", "best_subsets", "read_csv"]
 
@@ -51,6 +58,8 @@ class StateSpace:
     unit: str = "GFLOPs"
 
     def __post_init__(self):
+        if isinstance(self.names, str) or not hasattr(self.names, "__len__"):
+            raise ValueError(f"names must be a sequence of state names, got {self.names!r}.")
         names = tuple(str(name) for name in self.names)
         costs = check_costs(self.costs, names=names)
         if len(names) != costs.size:
@@ -69,7 +78,7 @@ class StateSpace:
 
     def subset(self, indices):
         """The states at ``indices`` (ascending), as a new state space."""
-        indices = np.asarray(indices, dtype=int)
+        indices = check_state_indices(indices, len(self))
         return StateSpace(
             tuple(self.names[i] for i in indices),
             self.costs[indices],
@@ -128,8 +137,9 @@ def pareto(costs, accuracies=None):
     """Indices of the non-dominated states, ascending in cost.
 
     A state is dominated when another state costs no more and is at least as
-    accurate (and is not the same point). The states kept have strictly
-    increasing cost and strictly increasing accuracy, so every bound accepts them.
+    accurate, and is not the same point; of identical points the first is
+    kept. The states kept have strictly increasing cost and strictly
+    increasing accuracy, so every bound accepts them.
 
     Parameters
     ----------
@@ -147,12 +157,8 @@ def pareto(costs, accuracies=None):
     >>> pareto([1, 2, 3, 4], [0.5, 0.4, 0.7, 0.7]).tolist()
     [0, 2]
     """
-    names = None
-    if accuracies is None:
-        names = getattr(costs, "names", None)
-        costs, accuracies = costs.costs, costs.accuracies
-    costs = np.asarray(costs, dtype=float)
-    check_costs(np.sort(costs), name="costs", names=names)
+    costs, accuracies, names = unpack_state_space(costs, accuracies)
+    costs = check_costs(costs, names=names, ascending=False)
     accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=False)
     # Cheapest first; among equal costs the most accurate first, so it wins.
     order = np.lexsort((-accuracies, costs))

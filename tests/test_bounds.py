@@ -344,3 +344,20 @@ def test_all_bounds_are_brute_forceable_on_every_subset():
             states = list(subset) + [4]
             eq9 = bounds.conservative(costs[states], accuracies[states]).cost
             assert eq9 <= costs[4] + 1e-12
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: bounds.r_ratio(10, "a"), "cost"),
+    (lambda: bounds.r_ratio(10, np.nan), "cost"),
+    (lambda: bounds.r_ratio(None, 2), "largest_cost"),
+    (lambda: bounds.delta_r(10, None), "cost"),
+    (lambda: bounds.delta_a(1.5, 0.8), "accuracy"),
+])
+def test_ratio_helpers_name_bad_arguments(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_smallest_state_that_is_never_right_never_pays_off():
+    with np.errstate(all="raise"):  # no divide-by-zero warning escapes
+        assert bounds.smallest_state_limit([1.0, 10.0], [0.0, 1.0], n_classes=2) == -np.inf

@@ -308,3 +308,14 @@ def test_sequential_costs_default_to_the_running_sum():
 def test_bad_sequential_costs(bad, message):
     with pytest.raises(ValueError, match=message):
         sweep([[0.9, 0.0]], [[1, 1]], [1.0, 10.0], sequential_costs=bad)
+
+
+@pytest.mark.parametrize("budget", [np.nan, "cheap", -1.0])
+def test_calibrate_names_a_bad_budget(budget):
+    with pytest.raises(ValueError, match="budget must"):
+        calibrate([[0.9, 0.0]], [[1, 1]], [1.0, 10.0], budget=budget)
+
+
+def test_bad_sequential_costs_are_named():
+    with pytest.raises(ValueError, match="sequential_costs must be sorted"):
+        sweep([[0.9, 0.0]], [[1, 1]], [1.0, 10.0], sequential_costs=[12.0, 11.0])

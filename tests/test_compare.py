@@ -62,9 +62,9 @@ def test_selection_costs_are_cheaper_than_sequential(family):
 def test_dominated_states_are_left_out(family):
     # Give the second-cheapest slot the third model's predictions and vice
     # versa: the third slot now costs more and is less accurate, dominated.
-    swapped = family.subset([0, 2, 1, 3, 4])
-    clumsy = Family(family.names, family.costs, family.unit,
-                    swapped.proba_val, swapped.proba_test, family.y_val, family.y_test)
+    order = [0, 2, 1, 3, 4]
+    clumsy = Family(family.names, family.costs, family.unit, family.proba_val[:, order],
+                    family.proba_test[:, order], family.y_val, family.y_test)
     assert compare_routers(clumsy).family.names == ("m0", "m1", "m3", "m4")
 
 
@@ -114,3 +114,24 @@ def test_cascade_oracle_row_pays_every_state_run(comparison):
     table = comparison.table.set_index("router")
     assert table.loc["exact oracle as a cascade", "cost"] == pytest.approx(
         comparison.oracle.cascade_cost)
+
+
+def test_table_survives_a_tie_between_smallest_and_largest_on_test(family):
+    # Chosen on validation, the end states may tie on test: APGR is then undefined.
+    tied_test = family.proba_test.copy()
+    tied_test[:, -1] = tied_test[:, 0]
+    tied = Family(family.names, family.costs, family.unit, family.proba_val, tied_test,
+                  family.y_val, family.y_test)
+    table = compare_routers(tied).table.set_index("router")
+    assert np.isnan(table.loc["max probability", "APGR"])
+    assert np.isfinite(table.loc["max probability", "R_ratio"])
+
+
+def test_family_is_required():
+    with pytest.raises(ValueError, match="family must be an adaptlab.family.Family"):
+        compare_routers(None)
+
+
+def test_family_subset_refuses_masks(family):
+    with pytest.raises(ValueError, match="integer state indices"):
+        family.subset([True, False, True, False, True])

@@ -123,3 +123,36 @@ def test_read_csv_bad_files(tmp_path, text, message):
 def test_read_csv_missing_file(tmp_path):
     with pytest.raises(ValueError, match="no such file"):
         read_csv(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("names", [None, "ab"])
+def test_state_space_names_must_be_a_sequence(names):
+    with pytest.raises(ValueError, match="names must be a sequence"):
+        StateSpace(names, [1, 2], [0.5, 0.6])
+
+
+@pytest.mark.parametrize("indices, message", [
+    ([0, 5], "must be in range"),
+    ([True, False, True], "integer state indices"),
+    ([2, 0], "strictly ascending"),
+    ([], "non-empty"),
+])
+def test_subset_refuses_bad_indices(indices, message):
+    space = StateSpace(["a", "b", "c"], [1, 2, 3], [0.5, 0.6, 0.7])
+    with pytest.raises(ValueError, match=message):
+        space.subset(indices)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (([1, 2, 3], None), "accuracies is required"),
+    ((["a", "b"], [0.5, 0.6]), "costs must be an array of numbers"),
+    (([1, -2], [0.5, 0.6]), "costs must be non-negative"),
+])
+def test_pareto_bad_input(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        pareto(*arguments)
+
+
+def test_pareto_takes_unsorted_costs_and_keeps_one_of_identical_points():
+    assert pareto([3, 1, 2], [0.9, 0.5, 0.7]).tolist() == [1, 2, 0]
+    assert pareto([1, 1], [0.5, 0.5]).tolist() == [0]
