@@ -29,7 +29,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm.auto import tqdm
 
-from adaptlab._validation import check_positive_int
+from adaptlab._validation import check_number, check_positive_int
 
 __all__ = [
     "CIFAR10_MD5",
@@ -93,24 +93,36 @@ class Splits:
     test: Dataset
 
 
+def _check_open_fraction(value, name):
+    """A number strictly between 0 and 1, as a float."""
+    value = check_number(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must be a fraction in (0, 1), got {value!r}.")
+    return value
+
+
 def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):
     """Cut a dataset into stratified train / validation / test splits.
 
     Parameters
     ----------
     dataset : Dataset
-    val_size, test_size : float
+    val_size, test_size : float, default=0.2
         Fractions of the whole data set, each in (0, 1), summing to less than 1.
-    seed : int
-        Seed of the shuffle; the same seed gives the same splits.
+    seed : int, default=0
+        Seed of the shuffle, an integer >= 0; the same seed gives the same splits.
 
     Returns
     -------
     Splits
     """
-    for name, value in (("val_size", val_size), ("test_size", test_size)):
-        if not 0 < value < 1:
-            raise ValueError(f"{name} must be a fraction in (0, 1), got {value!r}.")
+    if not isinstance(dataset, Dataset):
+        raise ValueError(
+            f"dataset must be an adaptlab.data.Dataset, got {type(dataset).__name__}."
+        )
+    val_size = _check_open_fraction(val_size, "val_size")
+    test_size = _check_open_fraction(test_size, "test_size")
+    seed = check_positive_int(seed, "seed", minimum=0)
     if val_size + test_size >= 1:
         raise ValueError(
             f"val_size + test_size must leave data to train on, got {val_size} + {test_size} >= 1."

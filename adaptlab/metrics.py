@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_accuracies, check_fraction
+from ._validation import check_accuracies, check_fraction, check_number
 from .bounds import delta_r, r_ratio
 from .cascade import _check_accuracy_target
 
@@ -120,7 +120,7 @@ def r_ratio_at(accuracy, cost, target_accuracy, largest_cost):
     target_accuracy : float in [0, 1]
         Usually ``A_N``, the largest state's accuracy.
     largest_cost : float
-        ``R_N``, the cost of the largest state.
+        ``R_N``, the cost of the largest state: finite and non-negative.
 
     Returns
     -------
@@ -132,7 +132,7 @@ def r_ratio_at(accuracy, cost, target_accuracy, largest_cost):
     >>> r_ratio_at([0.5, 0.7, 0.9], [1.0, 2.0, 5.0], target_accuracy=0.7, largest_cost=10.0)
     5.0
     """
-    return r_ratio(largest_cost, cost_at_accuracy(accuracy, cost, target_accuracy))
+    return _gain_at(r_ratio, accuracy, cost, target_accuracy, largest_cost)
 
 
 def delta_r_at(accuracy, cost, target_accuracy, largest_cost):
@@ -150,7 +150,14 @@ def delta_r_at(accuracy, cost, target_accuracy, largest_cost):
     >>> delta_r_at([0.5, 0.7, 0.9], [1.0, 2.0, 5.0], target_accuracy=0.7, largest_cost=10.0)
     8.0
     """
-    return delta_r(largest_cost, cost_at_accuracy(accuracy, cost, target_accuracy))
+    return _gain_at(delta_r, accuracy, cost, target_accuracy, largest_cost)
+
+
+def _gain_at(gain, accuracy, cost, target_accuracy, largest_cost):
+    """``gain(R_N, R)``, R from :func:`cost_at_accuracy`; NaN when no point reaches the target."""
+    largest_cost = check_number(largest_cost, "largest_cost", minimum=0)
+    least_cost = cost_at_accuracy(accuracy, cost, target_accuracy)
+    return float("nan") if np.isnan(least_cost) else gain(largest_cost, least_cost)
 
 
 def delta_a_best(accuracy, largest_accuracy):
@@ -217,10 +224,11 @@ def call_performance_threshold(strong_call_share, pgr, target_pgr):
 
     Ong et al. (2024) define CPT(x%) as the minimum percentage of calls to the
     strong model needed to reach x% PGR. Here it is the least share among
-    the operating points given, with no interpolation between them; a
-    :func:`adaptlab.cascade.sweep` steps by single instances, so this is
-    within ``1/n`` of RouteLLM's interpolated value (``np.interp`` over
-    evaluated thresholds in ``routellm/evals/evaluate.py``).
+    the operating points given, without interpolation. RouteLLM's evaluation
+    (``routellm/evals/evaluate.py``) interpolates between its points with
+    ``np.interp`` instead. On a coarse curve the two can differ by the size of
+    a step: with few points, or with tied scores (ABC vote shares, say) that
+    move many instances at one threshold.
 
     Parameters
     ----------
@@ -356,10 +364,11 @@ def average_improvement_in_quality(cost, quality, max_cost=None):
     ----------
     cost, quality : array-like of shape (n_points,)
     max_cost : float, optional
-        Right end of the range, at least the largest cost; the hull stays flat
-        up to it. To compare routers, give them a common ``max_cost``:
-        RouterBench's code (``evaluation/AIQ.py``) extends every hull to the
-        largest cost among the routers compared. Default: the largest cost.
+        Right end of the range: a finite number, at least the largest cost;
+        the hull stays flat up to it. To compare routers, give them a common
+        ``max_cost``: RouterBench's code (``evaluation/AIQ.py``) extends
+        every hull to the largest cost among the routers compared. Default:
+        the largest cost.
 
     Returns
     -------
@@ -374,11 +383,10 @@ def average_improvement_in_quality(cost, quality, max_cost=None):
     """
     hull_cost, hull_quality = nondecreasing_convex_hull(cost, quality)
     if max_cost is not None:
-        max_cost = float(max_cost)
-        if not hull_cost[-1] <= max_cost < np.inf:
+        max_cost = check_number(max_cost, "max_cost")
+        if max_cost < hull_cost[-1]:
             raise ValueError(
-                f"max_cost must be finite and at least the largest cost {hull_cost[-1]:g}, "
-                f"got {max_cost:g}."
+                f"max_cost must be at least the largest cost {hull_cost[-1]:g}, got {max_cost:g}."
             )
         if max_cost > hull_cost[-1]:
             hull_cost = np.append(hull_cost, max_cost)

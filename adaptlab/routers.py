@@ -177,8 +177,9 @@ def random_scores(n, n_stages, seed=0):
         Number of instances.
     n_stages : int
         Number of states N.
-    seed : int
-        Seed of the generator; the same seed gives the same scores.
+    seed : int, default=0
+        Seed of the generator, an integer >= 0; the same seed gives the same
+        scores.
 
     Returns
     -------
@@ -186,6 +187,7 @@ def random_scores(n, n_stages, seed=0):
     """
     n = check_positive_int(n, "n")
     n_stages = check_positive_int(n_stages, "n_stages")
+    seed = check_positive_int(seed, "seed", minimum=0)
     return np.random.default_rng(seed).random((n, n_stages))
 
 
@@ -326,10 +328,13 @@ class LearnedRouter(BaseEstimator):
         regression.
     use_earlier_stages : bool
         Also give state i the features of states 0..i-1.
-    cv : int or cross-validation splitter
-        Folds of :meth:`out_of_fold_scores` (``sklearn.model_selection.check_cv``).
-        A state whose rarer outcome (right or wrong) has fewer instances than
-        folds gets a constant score, its rate of being right.
+    cv : int, cross-validation splitter or iterable of (train, test) splits
+        Folds of :meth:`out_of_fold_scores` (``sklearn.model_selection.check_cv``),
+        the same for every state. A state whose rarer outcome (right or wrong)
+        has fewer instances than folds gets a constant score, its rate of
+        being right. A generator of splits, such as ``KFold(5).split(X)``, is
+        used up by one call of :meth:`fit` or :meth:`out_of_fold_scores`: pass
+        ``list(...)`` of it to call both.
 
     Attributes
     ----------
@@ -365,8 +370,9 @@ class LearnedRouter(BaseEstimator):
         self
         """
         features, correct = self._check_training_data(proba, correct)
+        cv = self._check_cv(correct)
         self.estimators_ = [
-            self._new_estimator(correct[:, stage]).fit(
+            self._new_estimator(correct[:, stage], cv).fit(
                 self._stage_features(features, stage), correct[:, stage]
             )
             for stage in range(correct.shape[1] - 1)
@@ -418,8 +424,9 @@ class LearnedRouter(BaseEstimator):
         ndarray of shape (n, N); last column 1.
         """
         features, correct = self._check_training_data(proba, correct)
+        cv = self._check_cv(correct)
         columns = [
-            self._stage_out_of_fold(self._stage_features(features, stage), correct[:, stage])
+            self._stage_out_of_fold(self._stage_features(features, stage), correct[:, stage], cv)
             for stage in range(correct.shape[1] - 1)
         ]
         return np.column_stack(columns + [np.ones(len(correct))])
@@ -440,22 +447,37 @@ class LearnedRouter(BaseEstimator):
         first = 0 if self.use_earlier_stages else stage
         return features[:, first : stage + 1].reshape(len(features), -1)
 
-    def _has_both_outcomes_per_fold(self, target):
-        n_folds = check_cv(self.cv, target, classifier=True).get_n_splits()
-        rarer = min(np.count_nonzero(target), np.count_nonzero(~target))
-        return rarer >= n_folds
+    def _check_cv(self, correct):
+        """The splitter of ``cv``, built once for every state.
 
-    def _new_estimator(self, target):
-        if not self._has_both_outcomes_per_fold(target):
+        ``check_cv`` lists a one-shot iterable of splits, so each state gets
+        the same folds. Every column of ``correct`` is binary, so the first
+        one picks the splitter for all.
+        """
+        cv = check_cv(self.cv, correct[:, 0], classifier=True)
+        if cv.get_n_splits(correct, correct[:, 0]) == 0:
+            raise ValueError(
+                "cv yields no (train, test) splits. A generator of splits is used up "
+                "after one call: pass list(...) of the splits to reuse them."
+            )
+        return cv
+
+    @staticmethod
+    def _has_both_outcomes_per_fold(target, cv):
+        rarer = min(np.count_nonzero(target), np.count_nonzero(~target))
+        return rarer >= cv.get_n_splits(target[:, None], target)
+
+    def _new_estimator(self, target, cv):
+        if not self._has_both_outcomes_per_fold(target, cv):
             return DummyClassifier(strategy="prior")
         if self.estimator is None:
             return make_pipeline(StandardScaler(), LogisticRegression())
         return clone(self.estimator)
 
-    def _stage_out_of_fold(self, stage_features, target):
-        if not self._has_both_outcomes_per_fold(target):
+    def _stage_out_of_fold(self, stage_features, target, cv):
+        if not self._has_both_outcomes_per_fold(target, cv):
             return np.full(len(target), target.mean())
         class_proba = cross_val_predict(
-            self._new_estimator(target), stage_features, target, cv=self.cv, method="predict_proba"
+            self._new_estimator(target, cv), stage_features, target, cv=cv, method="predict_proba"
         )
         return _probability_correct(np.unique(target), class_proba)

@@ -6,8 +6,8 @@ Lecture 5 trains two kinds of state space on the course images:
   net one state (:func:`train_cnn_family`);
 - one *early-exit* network, a backbone with a classifier head after every
   block, each exit one state (:func:`train_early_exit`). Exit k costs the
-  backbone up to block k plus head k, and a cascade that goes on from exit k
-  to exit k + 1 reuses the work already done.
+  backbone up to block k plus heads 1 to k, and a cascade that goes on from
+  exit k to exit k + 1 reuses the work already done.
 
 Both are built from the same conv block and trained by the same loop
 (:func:`fit`), which sums the cross-entropy of every exit; a plain CNN is the
@@ -133,6 +133,18 @@ def exit_head(in_channels, n_classes):
     )
 
 
+def _check_n_exits(n_exits, available):
+    """``n_exits`` as an int from 1 to ``available``; None means ``available``."""
+    if n_exits is None:
+        return available
+    n_exits = check_positive_int(n_exits, "n_exits")
+    if n_exits > available:
+        raise ValueError(
+            f"n_exits must be at most {available}, the number of exits, got {n_exits}."
+        )
+    return n_exits
+
+
 class ConvNet(nn.Module):
     """Conv blocks with a classifier head after some of them.
 
@@ -164,13 +176,14 @@ class ConvNet(nn.Module):
         x : Tensor of float, shape (batch, channels, height, width)
             Pixels scaled to [0, 1].
         n_exits : int, optional
-            Stop after this many exits: the blocks behind them are not run.
+            Stop after this many exits, from 1 to the number of exits (the
+            default): the blocks behind them are not run.
 
         Returns
         -------
         list of Tensor, each (batch, n_classes)
         """
-        n_exits = len(self.exits) if n_exits is None else n_exits
+        n_exits = _check_n_exits(n_exits, len(self.exits))
         logits = []
         for depth, block in enumerate(self.blocks, start=1):
             if len(logits) == n_exits:
@@ -274,13 +287,16 @@ def predict_proba(model, images, n_exits=None, batch_size=512):
     model : ConvNet
     images : ndarray of uint8, shape (n, height, width, channels)
     n_exits : int, optional
-        Which exit (1-based); the blocks after it are not run.
+        Which exit, from 1 to the number of exits (the default); the blocks
+        after it are not run.
     batch_size : int
 
     Returns
     -------
     ndarray of float64, shape (n, n_classes)
     """
+    n_exits = _check_n_exits(n_exits, len(model.exits))
+    batch_size = check_positive_int(batch_size, "batch_size")
     model.eval()
     chunks = []
     with torch.no_grad():
@@ -510,14 +526,14 @@ def train_early_exit(
     """Train one early-exit network; its exits are the states, cheapest first.
 
     A classifier head follows every block, and training minimizes the sum of
-    all exits' cross-entropies. Exit k's cost is the backbone up to block k
-    plus head k, so the costs rise with k.
+    all exits' cross-entropies. Exit k's cost is counted on a forward pass to
+    exit k, which computes the earlier heads too: the backbone up to block k
+    plus heads 1 to k. So the costs rise with k.
 
-    A cascade through the exits runs each block once. ``costs[k]`` is counted
-    on a forward pass to exit k, which computes the earlier heads too, so it is
-    exactly what a cascade stopping at exit k pays; the family records it as
-    ``sequential_costs``, not the sum of the states' costs that a cascade of
-    separate models pays.
+    A cascade through the exits runs each block and each head once, so exit
+    k's cost is exactly what a cascade stopping at exit k pays; the family
+    records it as ``sequential_costs``, not the sum of the states' costs that
+    a cascade of separate models pays.
 
     Parameters
     ----------

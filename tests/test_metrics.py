@@ -41,6 +41,7 @@ def test_cost_at_accuracy_ignores_order_and_dominated_points():
 def test_cost_at_an_unreachable_accuracy_is_nan():
     assert np.isnan(cost_at_accuracy(ACCURACY, COST, 0.95))
     assert np.isnan(r_ratio_at(ACCURACY, COST, 0.95, largest_cost=10.0))
+    assert np.isnan(delta_r_at(ACCURACY, COST, 0.95, largest_cost=10.0))
 
 
 def test_paper_gains_by_hand():
@@ -75,6 +76,22 @@ def test_linear_pgr_curve():
 def test_cpt_takes_the_next_operating_point_without_interpolating():
     assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.45) == pytest.approx(0.5)
     assert call_performance_threshold([0.0, 0.2, 1.0], [0.0, 0.9, 1.0], 0.5) == 0.2
+
+
+def test_cpt_on_tied_scores_is_a_whole_step_from_routellms_interpolation():
+    # A three-member tier's vote shares take three values, so the curve takes
+    # steps of many instances, not of one.
+    rng = np.random.default_rng(0)
+    n = 300
+    votes = rng.integers(1, 4, n) / 3
+    correct = np.column_stack([rng.random(n) < votes, np.ones(n, bool)])
+    curve = sweep(np.column_stack([votes, np.zeros(n)]), correct, [1.0, 10.0])
+    pgr = performance_gap_recovered(curve.accuracy, curve.accuracy[0], curve.accuracy[-1])
+    share = curve.last_stage_share
+    cpt = call_performance_threshold(share, pgr, 0.5)
+    assert cpt == share[np.argmax(pgr >= 0.5)]
+    routellm = np.interp(0.5, pgr, share)  # as routellm/evals/evaluate.py
+    assert cpt - routellm > 10 / n
 
 
 def test_cpt_of_an_unreachable_pgr_is_nan():
@@ -172,6 +189,13 @@ def test_oracle_frontier_has_the_largest_aiq(case):
         (lambda: average_performance_gap_recovered([0, 50, 100], [0, 0.5, 1]), "percentage"),
         (lambda: average_improvement_in_quality([1, 1], [0.5, 0.6]), "cost"),
         (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost=1.5), "max_cost"),
+        (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost="x"), "max_cost"),
+        (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost=np.inf), "max_cost"),
+        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost=None), "largest_cost"),
+        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost="ten"), "largest_cost"),
+        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost=-1.0), "largest_cost"),
+        (lambda: delta_r_at(ACCURACY, COST, 0.7, largest_cost=None), "largest_cost"),
+        (lambda: delta_r_at(ACCURACY, COST, 0.7, largest_cost=np.nan), "largest_cost"),
         (lambda: nondecreasing_convex_hull([[1, 2]], [[0.5, 0.6]]), "cost"),
     ],
 )

@@ -4,6 +4,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold
 
 from adaptlab.cascade import sweep
 from adaptlab.routers import (
@@ -177,6 +178,25 @@ def test_out_of_fold_scores_are_honest_and_deterministic(family):
     assert roc_auc_score(correct[:, 0], honest[:, 0]) > 0.75
 
 
+def test_learned_router_uses_one_generator_of_splits_for_every_state(family):
+    proba, _, correct = family
+    splitter = KFold(5, shuffle=True, random_state=0)
+    expected = LearnedRouter(cv=splitter).out_of_fold_scores(proba, correct)
+    from_generator = LearnedRouter(cv=splitter.split(proba)).out_of_fold_scores(proba, correct)
+    np.testing.assert_array_equal(from_generator, expected)
+    router = LearnedRouter(cv=list(splitter.split(proba)))
+    np.testing.assert_array_equal(router.out_of_fold_scores(proba, correct), expected)
+    np.testing.assert_array_equal(router.out_of_fold_scores(proba, correct), expected)
+
+
+def test_learned_router_names_a_used_up_generator_of_splits(family):
+    proba, _, correct = family
+    router = LearnedRouter(cv=KFold(5).split(proba))
+    router.out_of_fold_scores(proba, correct)
+    with pytest.raises(ValueError, match="cv yields no"):
+        router.out_of_fold_scores(proba, correct)
+
+
 def test_learned_router_features_of_one_stage_only(family):
     proba, _, correct = family
     router = LearnedRouter(use_earlier_stages=False).fit(proba, correct)
@@ -238,7 +258,17 @@ def test_rules_reject_bad_proba(rule, proba):
         rule(proba)
 
 
-@pytest.mark.parametrize("n, n_stages, name", [(0, 2, "n"), (3, 0, "n_stages"), (2.5, 2, "n")])
-def test_random_scores_rejects_bad_sizes(n, n_stages, name):
-    with pytest.raises(ValueError, match=name):
-        random_scores(n, n_stages)
+@pytest.mark.parametrize(
+    "arguments, name",
+    [
+        ((0, 2), "n"),
+        ((3, 0), "n_stages"),
+        ((2.5, 2), "n"),
+        ((3, 2, "x"), "seed"),
+        ((3, 2, -1), "seed"),
+        ((3, 2, 1.5), "seed"),
+    ],
+)
+def test_random_scores_rejects_bad_arguments(arguments, name):
+    with pytest.raises(ValueError, match=f"^{name} "):
+        random_scores(*arguments)

@@ -15,6 +15,7 @@ from adaptlab.torch_family import (
     ConvNetConfig,
     count_flops,
     default_cache_dir,
+    predict_proba,
     train_cnn_family,
     train_early_exit,
 )
@@ -63,7 +64,7 @@ def test_count_flops_matches_hand_computation():
     assert count_flops(net, torch.zeros(1, 3, 8, 8)) == expected
 
 
-def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_its_head():
+def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_every_head_so_far():
     net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=10).eval()
     block_1 = 2 * 3 * 3 * 3 * 4 * 8 * 8  # 3x3 conv on the 8x8 image
     block_2 = 2 * 3 * 3 * 4 * 8 * 4 * 4  # 3x3 conv on the pooled 4x4 map
@@ -78,6 +79,29 @@ def test_convnet_runs_only_the_blocks_up_to_the_exit():
     assert [tuple(logits.shape) for logits in net(x, 2)] == [(2, 5), (2, 5)]
     assert len(net(x)) == 3
     assert len(ConvNet(ConvNetConfig((4, 8, 16)), 3, 5)(x)) == 1
+
+
+@pytest.mark.parametrize("n_exits", [0, -1, 3, 1.0, "2"])
+def test_convnet_rejects_exits_it_does_not_have(n_exits):
+    net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=5)
+    with pytest.raises(ValueError, match="^n_exits "):
+        net(torch.zeros(1, 3, 8, 8), n_exits)
+    with pytest.raises(ValueError, match="^n_exits "):
+        predict_proba(net, np.zeros((2, 8, 8, 3), np.uint8), n_exits)
+
+
+def test_predict_proba_of_each_exit():
+    torch.manual_seed(0)
+    net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=5).eval()
+    images = np.random.default_rng(0).integers(0, 256, (6, 8, 8, 3), dtype=np.uint8)
+    with torch.no_grad():
+        logits = net(torch_family._to_tensor(images))
+    for n_exits, exit_logits in zip((1, 2), logits):
+        expected = torch.softmax(exit_logits.double(), dim=1).numpy()
+        np.testing.assert_allclose(predict_proba(net, images, n_exits, batch_size=4), expected)
+    np.testing.assert_array_equal(predict_proba(net, images), predict_proba(net, images, 2))
+    with pytest.raises(ValueError, match="^batch_size "):
+        predict_proba(net, images, batch_size=0)
 
 
 def test_config_names_and_exits():
