@@ -75,6 +75,23 @@ def check_accuracies(accuracies, n_states, name="accuracies", names=None, monoto
     return accuracies
 
 
+def check_accuracy(value, name):
+    """A scalar accuracy in [0, 1]; a percentage is rejected with a hint."""
+    value = check_number(value, name)
+    return float(check_accuracies([value], 1, name=name, monotone=False)[0])
+
+
+COST_KINDS = ("sequential", "selection")
+"""The two prices of a routing: every state run, or only the state that answers."""
+
+
+def check_cost_kind(kind):
+    """``"sequential"`` or ``"selection"``."""
+    if kind not in COST_KINDS:
+        raise ValueError(f"cost_kind must be one of {COST_KINDS}, got {kind!r}.")
+    return kind
+
+
 def check_fraction(value, name):
     """A scalar in [0, 1]."""
     try:

@@ -41,6 +41,7 @@ import numpy as np
 
 from ._validation import (
     check_accuracies,
+    check_accuracy,
     check_correct,
     check_costs,
     check_costs_for_states,
@@ -102,7 +103,7 @@ def delta_r(largest_cost, cost):
 
 def delta_a(accuracy, largest_accuracy):
     """Accuracy gained, ``Delta A = A_oracle - A_N`` (Section 3)."""
-    return check_fraction(accuracy, "accuracy") - check_fraction(
+    return check_accuracy(accuracy, "accuracy") - check_accuracy(
         largest_accuracy, "largest_accuracy"
     )
 

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
-    check_accuracies,
+    check_accuracy,
     check_correct,
+    check_cost_kind,
     check_costs_for_states,
     check_fraction,
     check_number,
@@ -49,10 +50,6 @@ __all__ = [
     "route",
     "sweep",
 ]
-
-COST_KINDS = ("sequential", "selection")
-"""The two prices of a routing: every state run, or only the state that answers."""
-
 
 # ---------------------------------------------------------------- results
 
@@ -120,7 +117,7 @@ class Curve:
 
     def cost(self, cost_kind="sequential"):
         """The ``"sequential"`` or ``"selection"`` cost at every threshold."""
-        cost_kind = _check_cost_kind(cost_kind)
+        cost_kind = check_cost_kind(cost_kind)
         return self.sequential_cost if cost_kind == "sequential" else self.selection_cost
 
 
@@ -191,21 +188,6 @@ def _check_sequential_costs(sequential_costs, costs):
             "sequential_costs must be at least costs: stopping at a state pays for it."
         )
     return stop_costs
-
-
-def _check_cost_kind(kind):
-    if kind not in COST_KINDS:
-        raise ValueError(f"cost_kind must be one of {COST_KINDS}, got {kind!r}.")
-    return kind
-
-
-def _check_accuracy_target(value, name):
-    """A scalar accuracy in [0, 1]; a percentage is rejected with a hint."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.") from None
-    return float(check_accuracies([value], 1, name=name, monotone=False)[0])
 
 
 # ---------------------------------------------------------------- one threshold
@@ -501,7 +483,7 @@ def calibrate(
         "largest_share": largest_share,
     }
     given = [name for name, value in targets.items() if value is not None]
-    cost_kind = _check_cost_kind(cost_kind)
+    cost_kind = check_cost_kind(cost_kind)
     if len(given) != 1:
         raise ValueError(
             "Give exactly one of target_accuracy, budget or largest_share; "
@@ -509,7 +491,7 @@ def calibrate(
         )
     curve = sweep(scores_val, correct_val, costs, sequential_costs)
     if target_accuracy is not None:
-        target_accuracy = _check_accuracy_target(target_accuracy, "target_accuracy")
+        target_accuracy = check_accuracy(target_accuracy, "target_accuracy")
         index = _cheapest_reaching(curve, target_accuracy)
     elif budget is not None:
         index = _most_accurate_within(curve.cost(cost_kind), curve.accuracy, budget)

@@ -37,6 +37,7 @@ __all__ = [
     "CIFAR_LIKE_CLASSES",
     "Dataset",
     "Splits",
+    "check_splits",
     "download_cifar10",
     "load_cifar10",
     "load_digits_dataset",
@@ -99,6 +100,51 @@ def _check_open_fraction(value, name):
     if not 0 < value < 1:
         raise ValueError(f"{name} must be a fraction in (0, 1), got {value!r}.")
     return value
+
+
+def check_splits(splits):
+    """Splits that a model family can train on and be evaluated on.
+
+    Every split is non-empty and holds uint8 images of one shape, with one
+    label per image in ``range(n_classes)``; the training split holds every
+    class. Each failure is a ValueError naming the split.
+    """
+    if not isinstance(splits, Splits):
+        raise ValueError(
+            "splits must be an adaptlab.data.Splits (from train_val_test_split), "
+            f"got {type(splits).__name__}."
+        )
+    train = splits.train
+    for part in ("train", "val", "test"):
+        dataset = getattr(splits, part)
+        if len(dataset) == 0:
+            raise ValueError(f"splits.{part} is empty: every split needs images.")
+        if dataset.images.ndim != 4 or dataset.images.dtype != np.uint8:
+            raise ValueError(
+                f"splits.{part}.images must be uint8 of shape (n, height, width, channels), "
+                f"got {dataset.images.dtype} of shape {dataset.images.shape}."
+            )
+        if dataset.images.shape[1:] != train.images.shape[1:]:
+            raise ValueError(
+                f"splits.{part} holds images of shape {dataset.images.shape[1:]}, "
+                f"but splits.train holds {train.images.shape[1:]}."
+            )
+        if len(dataset.labels) != len(dataset.images):
+            raise ValueError(
+                f"splits.{part} has {len(dataset.images)} images "
+                f"but {len(dataset.labels)} labels."
+            )
+        if dataset.labels.min() < 0 or dataset.labels.max() >= train.n_classes:
+            raise ValueError(
+                f"splits.{part}.labels must be class indices in "
+                f"range({train.n_classes}) (splits.train.class_names)."
+            )
+    missing = np.setdiff1d(np.arange(train.n_classes), train.labels)
+    if missing.size:
+        raise ValueError(
+            f"splits.train must hold every class to train on; missing classes {missing.tolist()}."
+        )
+    return splits
 
 
 def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_state_indices
+from ._validation import check_cost_kind, check_state_indices
 from .statespace import StateSpace, pareto
 
 __all__ = ["Family"]
@@ -88,12 +88,8 @@ class Family:
     def stop_costs(self, cost_kind="sequential"):
         """What stopping at each state costs: the state alone (``"selection"``) or,
         ``"sequential"``, everything a cascade ran to get there."""
-        if cost_kind == "selection":
+        if check_cost_kind(cost_kind) == "selection":
             return self.costs
-        if cost_kind != "sequential":
-            raise ValueError(
-                f"cost_kind must be 'sequential' or 'selection', got {cost_kind!r}."
-            )
         return np.cumsum(self.costs) if self.sequential_costs is None else self.sequential_costs
 
     def pareto(self):

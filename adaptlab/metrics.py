@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_accuracies, check_fraction, check_number
+from ._validation import check_accuracies, check_accuracy, check_fraction, check_number
 from .bounds import delta_r, r_ratio
-from .cascade import _check_accuracy_target
 
 __all__ = [
     "average_improvement_in_quality",
@@ -104,7 +103,7 @@ def cost_at_accuracy(accuracy, cost, target_accuracy):
     """
     cost, accuracy = _check_points(cost, accuracy, "cost", "accuracy")
     accuracy = _check_fractions(accuracy, "accuracy")
-    target_accuracy = _check_accuracy_target(target_accuracy, "target_accuracy")
+    target_accuracy = check_accuracy(target_accuracy, "target_accuracy")
     return _least_x_reaching(cost, accuracy, target_accuracy)
 
 
@@ -180,7 +179,7 @@ def delta_a_best(accuracy, largest_accuracy):
     0.02
     """
     accuracy = _check_fractions(accuracy, "accuracy")
-    return float(accuracy.max() - _check_accuracy_target(largest_accuracy, "largest_accuracy"))
+    return float(accuracy.max() - check_accuracy(largest_accuracy, "largest_accuracy"))
 
 
 # ---------------------------------------------------------------- RouteLLM
@@ -208,8 +207,8 @@ def performance_gap_recovered(accuracy, weak_accuracy, strong_accuracy):
     >>> performance_gap_recovered([0.5, 0.75, 1.0], 0.5, 1.0).tolist()
     [0.0, 0.5, 1.0]
     """
-    weak = _check_accuracy_target(weak_accuracy, "weak_accuracy")
-    strong = _check_accuracy_target(strong_accuracy, "strong_accuracy")
+    weak = check_accuracy(weak_accuracy, "weak_accuracy")
+    strong = check_accuracy(strong_accuracy, "strong_accuracy")
     if strong == weak:
         raise ValueError(
             f"strong_accuracy equals weak_accuracy ({strong:g}): there is no gap to recover."

@@ -66,7 +66,7 @@ from tqdm.auto import tqdm
 
 from adaptlab._validation import check_positive_int
 from adaptlab.costs import measure_latency_ms
-from adaptlab.data import Splits
+from adaptlab.data import check_splits
 from adaptlab.family import Family
 
 __all__ = [
@@ -407,29 +407,6 @@ def _pixels(dataset):
     return dataset.images.reshape(len(dataset), -1)
 
 
-def _check_splits(splits):
-    if not isinstance(splits, Splits):
-        raise ValueError(
-            f"splits must be an adaptlab.data.Splits (from train_val_test_split), "
-            f"got {type(splits).__name__}."
-        )
-    train = splits.train
-    for name in ("val", "test"):
-        part = getattr(splits, name)
-        if part.images.shape[1:] != train.images.shape[1:]:
-            raise ValueError(
-                f"splits.{name} holds images of shape {part.images.shape[1:]}, "
-                f"but splits.train holds {train.images.shape[1:]}."
-            )
-        if len(part) == 0:
-            raise ValueError(f"splits.{name} is empty.")
-    missing = np.setdiff1d(np.arange(train.n_classes), train.labels)
-    if missing.size:
-        raise ValueError(
-            f"splits.train must hold every class to train on; missing classes {missing.tolist()}."
-        )
-
-
 def train_sklearn_family(splits, seed=0, progress=True):
     """Train the scikit-learn state space and evaluate it on validation and test.
 
@@ -458,7 +435,7 @@ def train_sklearn_family(splits, seed=0, progress=True):
     >>> family.proba_test.shape
     (600, 6, 10)
     """
-    _check_splits(splits)
+    check_splits(splits)
     seed = check_positive_int(seed, "seed", minimum=0)
     states = make_sklearn_states(splits.train.images.shape[1:], seed=seed)
     x_train, x_val, x_test = (_pixels(part) for part in (splits.train, splits.val, splits.test))

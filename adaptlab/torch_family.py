@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from adaptlab._validation import check_positive_int
 from adaptlab.costs import measure_latency_ms
-from adaptlab.data import Splits
+from adaptlab.data import check_splits
 from adaptlab.family import Family
 
 __all__ = [
@@ -358,36 +358,6 @@ def _trained(config, train, training, cache_dir, progress):
 # ---------------------------------------------------------------- families
 
 
-def _check_splits(splits):
-    """Non-empty train / val / test splits of images of one shape."""
-    if not isinstance(splits, Splits):
-        raise ValueError(f"splits must be an adaptlab.data.Splits, got {type(splits).__name__}.")
-    shapes = set()
-    for part in ("train", "val", "test"):
-        dataset = getattr(splits, part)
-        if len(dataset) == 0:
-            raise ValueError(f"splits.{part} is empty: every split needs images.")
-        if dataset.images.ndim != 4 or dataset.images.dtype != np.uint8:
-            raise ValueError(
-                f"splits.{part}.images must be uint8 of shape (n, height, width, channels), "
-                f"got {dataset.images.dtype} of shape {dataset.images.shape}."
-            )
-        if len(dataset.labels) != len(dataset.images):
-            raise ValueError(
-                f"splits.{part} has {len(dataset.images)} images "
-                f"but {len(dataset.labels)} labels."
-            )
-        if dataset.labels.min() < 0 or dataset.labels.max() >= splits.train.n_classes:
-            raise ValueError(
-                f"splits.{part}.labels must be class indices in "
-                f"range({splits.train.n_classes}) (splits.train.class_names)."
-            )
-        shapes.add(dataset.images.shape[1:])
-    if len(shapes) > 1:
-        raise ValueError(f"splits must hold images of one shape, got {sorted(shapes)}.")
-    return splits
-
-
 def _check_training(epochs, batch_size, lr, seed):
     """The training settings as a dict, the way they enter the cache key."""
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
@@ -500,7 +470,7 @@ def train_cnn_family(
     >>> family = train_cnn_family(splits)  # doctest: +SKIP
     >>> family.costs, family.accuracies  # doctest: +SKIP
     """
-    splits = _check_splits(splits)
+    splits = check_splits(splits)
     training = _check_training(epochs, batch_size, lr, seed)
     if isinstance(channels, (str, bytes)) or not hasattr(channels, "__len__") or not channels:
         raise ValueError("channels must be a non-empty sequence, one tuple of widths per CNN.")
@@ -550,7 +520,7 @@ def train_early_exit(
         States ``"exit-1"``, ``"exit-2"``, ... with costs in MFLOPs per
         instance, probabilities on validation and test, and measured latency.
     """
-    splits = _check_splits(splits)
+    splits = check_splits(splits)
     training = _check_training(epochs, batch_size, lr, seed)
     config = ConvNetConfig(channels, early_exit=True)
     _check_depth(config, splits.train.images.shape[1:], "channels")
