@@ -12,8 +12,7 @@ import sys
 
 import pandas as pd
 
-from . import bounds
-from .statespace import best_subsets, read_csv
+from .statespace import read_csv
 
 DESCRIPTION = """\
 Adaptive-inference bounds for your own model family.
@@ -72,7 +71,7 @@ def _parser():
 def _row(label, point):
     return {
         "bound": label,
-        "R_oracle": point.cost,
+        "R_oracle": point.selection_cost,
         "A_oracle": point.accuracy,
         "R_ratio": point.r_ratio,
         "Delta R": point.delta_r,
@@ -88,11 +87,11 @@ def bounds_report(space, alpha=0.5, k=None, n_classes=None):
     if dropped:
         lines.append(f"Dominated, left out: {', '.join(dropped)}.")
     lines += ["", frontier.to_frame().rename_axis("#").to_string(), ""]
-    subsets = best_subsets(frontier)
+    subsets = frontier.best_subsets()
     rows = [
-        _row("conservative (alpha = 1)", bounds.conservative(frontier)),
-        _row(f"constant alpha = {alpha:g}", bounds.constant_alpha(frontier, alpha=alpha)),
-        _row("continuous (Eq 13)", bounds.continuous(frontier)),
+        _row("conservative (alpha = 1)", frontier.conservative()),
+        _row(f"constant alpha = {alpha:g}", frontier.constant_alpha(alpha)),
+        _row("continuous (Eq 13)", frontier.continuous()),
     ]
     sizes = range(1, len(frontier) + 1) if k is None else [k]
     for size in sizes:
@@ -100,13 +99,13 @@ def bounds_report(space, alpha=0.5, k=None, n_classes=None):
             raise ValueError(f"--k must be between 1 and {len(frontier)}, got {size}.")
         states = list(subsets.loc[size - 1, "states"])
         rows.append(
-            _row(f"best {size} of {len(frontier)}", bounds.conservative(frontier.subset(states)))
+            _row(f"best {size} of {len(frontier)}", frontier.subset(states).conservative())
             | {"states (#)": " ".join(map(str, states))}
         )
     table = pd.DataFrame(rows).fillna("")
     lines.append(table.to_string(index=False, float_format=lambda value: f"{value:.4g}"))
     if n_classes is not None:
-        limit = bounds.smallest_state_limit(frontier, n_classes=n_classes)
+        limit = frontier.smallest_state_limit(n_classes)
         verdict = "pays off" if frontier.costs[0] < limit else "does NOT pay off"
         lines += [
             "",

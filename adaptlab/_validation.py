@@ -10,6 +10,8 @@ import numpy as np
 
 
 def _finite_vector(values, name):
+    if values is None:
+        raise ValueError(f"{name} is required, got None.")
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -49,8 +51,8 @@ def check_costs(costs, name="costs", names=None, ascending=True):
     return costs
 
 
-def check_accuracies(accuracies, n_states, name="accuracies", names=None, monotone=True):
-    """Accuracies as a float array of fractions; non-decreasing (Eq 3) unless told not to."""
+def check_accuracies(accuracies, n_states, name="accuracies"):
+    """Accuracies as a float array of fractions in [0, 1], one per state."""
     accuracies = _finite_vector(accuracies, name)
     if accuracies.size != n_states:
         raise ValueError(
@@ -61,24 +63,26 @@ def check_accuracies(accuracies, n_states, name="accuracies", names=None, monoto
         raise ValueError(f"{name} must be fractions in [0, 1], got {accuracies.max():g}.{hint}")
     if np.any(accuracies < 0):
         raise ValueError(f"{name} must be fractions in [0, 1], got {accuracies.min():g}.")
-    if monotone:
-        best_before = np.maximum.accumulate(accuracies)
-        dominated = np.flatnonzero(accuracies[1:] < best_before[:-1]) + 1
-        if dominated.size:
-            labels = state_names(names, n_states)
-            listed = ", ".join(labels[i] for i in dominated)
-            raise ValueError(
-                f"{name} must not decrease with cost (Eq 3); dominated states: {listed} "
-                "(a cheaper state is more accurate). Keep the Pareto frontier: "
-                "adaptlab.statespace.pareto(costs, accuracies)."
-            )
     return accuracies
+
+
+def frontier_indices(costs, accuracies):
+    """Indices of the non-dominated states of checked arrays, ascending in cost.
+
+    A state is dominated when another costs no more and is at least as
+    accurate; of identical states the first is kept.
+    """
+    # Cheapest first; among equal costs the most accurate first, so it wins.
+    order = np.lexsort((-accuracies, costs))
+    sorted_accuracies = accuracies[order]
+    best_before = np.maximum.accumulate(np.concatenate([[-np.inf], sorted_accuracies[:-1]]))
+    return order[sorted_accuracies > best_before]
 
 
 def check_accuracy(value, name):
     """A scalar accuracy in [0, 1]; a percentage is rejected with a hint."""
     value = check_number(value, name)
-    return float(check_accuracies([value], 1, name=name, monotone=False)[0])
+    return float(check_accuracies([value], 1, name=name)[0])
 
 
 COST_KINDS = ("sequential", "selection")
@@ -90,6 +94,25 @@ def check_cost_kind(kind):
     if kind not in COST_KINDS:
         raise ValueError(f"cost_kind must be one of {COST_KINDS}, got {kind!r}.")
     return kind
+
+
+def check_sequential_costs(sequential_costs, costs):
+    """What a cascade that stops at each state has paid: ``cumsum(costs)`` unless given.
+
+    The one place where sequential cost is defined. A cascade of separate
+    models pays every state it ran, ``R_1 + ... + R_i``; states that share
+    computation (the exits of one early-exit network) pay less, and then
+    their own ``sequential_costs`` are given, at least ``costs`` each.
+    ``costs`` must be checked already.
+    """
+    if sequential_costs is None:
+        return np.cumsum(costs)
+    sequential_costs = check_costs_for_states(sequential_costs, costs.size, name="sequential_costs")
+    if np.any(sequential_costs < costs):
+        raise ValueError(
+            "sequential_costs must be at least costs: stopping at a state pays for it."
+        )
+    return sequential_costs
 
 
 def check_fraction(value, name):
@@ -124,34 +147,73 @@ def check_correct(correct, name="correct"):
     return array.astype(bool)
 
 
-def check_positive_int(value, name, minimum=1):
-    """An integer >= minimum."""
+PROBA_TOLERANCE = 1e-4
+"""How far a row of probabilities may sum from 1 (float32 softmax is well within)."""
+
+
+def check_proba(proba, name="proba"):
+    """Class probabilities (instances x states x classes): finite, in [0, 1], rows summing to 1."""
+    if not isinstance(proba, np.ndarray) and not isinstance(proba, (list, tuple)):
+        raise ValueError(
+            f"{name} must be an array of shape (instances, states, classes), "
+            f"got {type(proba).__name__}."
+        )
+    try:
+        proba = np.asarray(proba, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers.") from None
+    if proba.ndim != 3 or proba.shape[0] == 0 or proba.shape[1] == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 3-D array (instances x states x classes), "
+            f"got shape {proba.shape}."
+        )
+    if proba.shape[2] < 2:
+        raise ValueError(f"{name} must cover at least 2 classes, got {proba.shape[2]}.")
+    if not np.all(np.isfinite(proba)):
+        raise ValueError(f"{name} must be finite; found NaN or inf.")
+    if proba.min() < -PROBA_TOLERANCE or proba.max() > 1 + PROBA_TOLERANCE:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got values in "
+            f"[{proba.min():.4g}, {proba.max():.4g}]. Apply a softmax to logits first."
+        )
+    worst = np.abs(proba.sum(axis=2) - 1).max()
+    if worst > PROBA_TOLERANCE:
+        raise ValueError(
+            f"{name} must sum to 1 over classes (axis 2); a row is off by {worst:.3g}."
+        )
+    return proba
+
+
+def check_positive_int(value, name, minimum=1, maximum=None):
+    """An integer >= minimum (and <= maximum when given)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        shown = f"{value:,}" if value < 10**15 else f"a {len(str(value))}-digit number"
+        raise ValueError(f"{name} must be an integer <= {maximum:,}, got {shown}.")
     return int(value)
 
 
-def unpack_state_space(costs, accuracies):
-    """(costs, accuracies, names) from two arrays or from one state-space object.
+def check_state_space(costs, accuracies, names=None):
+    """Validated (costs, accuracies) of a state space on its Pareto frontier (Eq 2-3).
 
-    A state space is anything with ``costs`` and ``accuracies`` attributes
-    (and, optionally, ``names`` for the error messages); it is passed as
-    ``costs`` with ``accuracies`` left as None. Nothing is checked here.
+    Costs ascend and accuracies are fractions; no state may be dominated, that
+    is, matched or beaten in accuracy by a state that costs no more. Eq 3 only
+    asks that accuracy not decrease, but a state as accurate as a cheaper one
+    is never worth running, and as the largest state it would inflate
+    ``R_ratio = R_N / R_oracle``.
     """
-    if accuracies is not None:
-        return costs, accuracies, None
-    if not (hasattr(costs, "costs") and hasattr(costs, "accuracies")):
-        raise ValueError(
-            "accuracies is required (or pass a state space with .costs and .accuracies)."
-        )
-    return costs.costs, costs.accuracies, getattr(costs, "names", None)
-
-
-def check_state_space(costs, accuracies, monotone=True):
-    """Validated (costs, accuracies) from two arrays or from one state-space object."""
-    costs, accuracies, names = unpack_state_space(costs, accuracies)
     costs = check_costs(costs, names=names)
-    accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=monotone)
+    accuracies = check_accuracies(accuracies, costs.size)
+    kept = frontier_indices(costs, accuracies)
+    if kept.size < costs.size:
+        labels = state_names(names, costs.size)
+        dominated = ", ".join(labels[i] for i in np.setdiff1d(np.arange(costs.size), kept))
+        raise ValueError(
+            f"accuracies must rise with cost (Eq 2-3); dominated states: {dominated} "
+            "(another state costs no more and is at least as accurate). Keep the Pareto "
+            "frontier: adaptlab.statespace.pareto(costs, accuracies), or space.pareto()."
+        )
     return costs, accuracies
 
 

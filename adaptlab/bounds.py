@@ -28,10 +28,19 @@ Two slips in the paper are corrected here and taught in the notebooks:
 * Eq 11 in the main text prints ``R_N``; the appendix's own derivation yields
   ``R_2``, the second state's cost.
 
-All functions are pure numpy and know nothing of models. Any function that
-takes ``(costs, accuracies)`` also takes a state space (an object with
-``costs`` and ``accuracies`` attributes, such as
-:class:`adaptlab.statespace.StateSpace`) in place of ``costs``.
+All functions are pure numpy and know nothing of models. They take plain
+arrays, in one order: costs before accuracies, then the formula's own
+parameter (``constant_alpha(costs, accuracies, alpha)``). A named state space,
+:class:`adaptlab.statespace.StateSpace`, has the same formulas as methods:
+``space.constant_alpha(0.5)``.
+
+Every formula returns an :class:`OperatingPoint` that carries both prices of
+the same routing (lecture 2): the *selection cost*, the paper's ``R_oracle``,
+which pays only the state that answers, and the *sequential cost*, which a
+cascade running the states one after another pays. The closed forms of
+Eq 7-10 are sums ``R_oracle = sum_i s_i R_i`` over the share ``s_i`` of
+instances the oracle answers with state i, so both costs follow from the same
+shares, ``exit_share``.
 """
 from __future__ import annotations
 
@@ -43,11 +52,13 @@ from ._validation import (
     check_accuracies,
     check_accuracy,
     check_correct,
+    check_cost_kind,
     check_costs,
     check_costs_for_states,
     check_fraction,
     check_number,
     check_positive_int,
+    check_sequential_costs,
     check_state_space,
 )
 
@@ -85,7 +96,13 @@ def r_ratio(largest_cost, cost):
     Returns
     -------
     float
-        How many times cheaper the agent is than always running the largest state.
+        How many times cheaper the agent is than always running the largest
+        state; below 1 when it costs more.
+
+    Examples
+    --------
+    >>> r_ratio(10.0, 4.0)
+    2.5
     """
     largest_cost = check_number(largest_cost, "largest_cost", minimum=0)
     cost = check_number(cost, "cost", minimum=0)
@@ -95,14 +112,26 @@ def r_ratio(largest_cost, cost):
 
 
 def delta_r(largest_cost, cost):
-    """Resources saved, ``Delta R = R_N - R_oracle`` (Section 3)."""
+    """Resources saved, ``Delta R = R_N - R_oracle`` (Section 3).
+
+    Examples
+    --------
+    >>> delta_r(10.0, 4.0)
+    6.0
+    """
     return check_number(largest_cost, "largest_cost", minimum=0) - check_number(
         cost, "cost", minimum=0
     )
 
 
 def delta_a(accuracy, largest_accuracy):
-    """Accuracy gained, ``Delta A = A_oracle - A_N`` (Section 3)."""
+    """Accuracy gained, ``Delta A = A_oracle - A_N`` (Section 3).
+
+    Examples
+    --------
+    >>> round(delta_a(0.9, 0.85), 6)
+    0.05
+    """
     return check_accuracy(accuracy, "accuracy") - check_accuracy(
         largest_accuracy, "largest_accuracy"
     )
@@ -110,32 +139,60 @@ def delta_a(accuracy, largest_accuracy):
 
 @dataclass(frozen=True)
 class OperatingPoint:
-    """Expected cost and accuracy of an (ideal) adaptive agent on a state space.
+    """Expected accuracy and cost of an adaptive agent on a state space.
 
     Attributes
     ----------
-    cost : float
-        Expected resource consumption per instance, ``R_oracle``.
     accuracy : float
-        Expected accuracy, ``A_oracle``.
+        Expected accuracy, ``A_oracle`` for the oracle.
+    selection_cost : float
+        Expected cost per instance when only the answering state is paid:
+        ``R_oracle`` of the paper (Eq 5), what an ideal selector pays.
+    sequential_cost : float
+        Expected cost per instance when the states run one after another and
+        every state run is paid: what a cascade that reaches the same answers
+        pays. NaN where it is not defined (the continuous limit, Eq 13).
+    exit_share : ndarray of float, shape (N,), or None
+        Share of instances answered by each state; sums to 1. None where it is
+        not defined (Eq 13).
     largest_cost, largest_accuracy : float
         ``R_N`` and ``A_N`` of the largest state: the static baseline.
+
+    Examples
+    --------
+    >>> point = conservative([1.0, 10.0], [0.6, 0.8])
+    >>> point.exit_share.round(6).tolist()  # 80% stop at the small state, 20% need the large one
+    [0.8, 0.2]
+    >>> round(point.selection_cost, 6), round(point.sequential_cost, 6)
+    (2.8, 3.0)
+    >>> round(point.r_ratio, 4)
+    3.5714
     """
 
-    cost: float
     accuracy: float
+    selection_cost: float
+    sequential_cost: float
+    exit_share: np.ndarray | None
     largest_cost: float
     largest_accuracy: float
 
+    def cost_of(self, cost_kind):
+        """The ``"selection"`` or the ``"sequential"`` cost."""
+        if check_cost_kind(cost_kind) == "selection":
+            return self.selection_cost
+        return self.sequential_cost
+
     @property
     def r_ratio(self):
-        """``R_N / R_oracle``: times cheaper than always running the largest state."""
-        return r_ratio(self.largest_cost, self.cost)
+        """``R_N / R_oracle``, the paper's gain: times cheaper than the largest state,
+        at the selection cost (``bounds.r_ratio(p.largest_cost, p.sequential_cost)``
+        for a cascade's)."""
+        return r_ratio(self.largest_cost, self.selection_cost)
 
     @property
     def delta_r(self):
-        """``R_N - R_oracle``: resources saved per instance."""
-        return delta_r(self.largest_cost, self.cost)
+        """``R_N - R_oracle``: resources saved per instance, at the selection cost."""
+        return delta_r(self.largest_cost, self.selection_cost)
 
     @property
     def delta_a(self):
@@ -151,24 +208,17 @@ class OracleResult(OperatingPoint):
     ----------
     choice : ndarray of int, shape (n,)
         The state the oracle picks for each instance: the cheapest correct
-        state, else the smallest state (Eq 4).
-    shares : ndarray of float, shape (N,)
-        Fraction of instances sent to each state.
-    cascade_cost : float
-        Expected cost if the oracle's choices are reached by a sequential
-        cascade, which runs states 0, 1, ..., choice and pays for all of them.
+        state, else the smallest state (Eq 4). ``exit_share`` counts them.
     """
 
     choice: np.ndarray
-    shares: np.ndarray
-    cascade_cost: float
 
 
 @dataclass(frozen=True)
 class Granularity:
     """The rearranged conservative bound, Eq 12.
 
-    ``cost = dynamic_range_cost - savings.sum()``.
+    ``selection_cost = dynamic_range_cost - savings.sum()``.
 
     Attributes
     ----------
@@ -178,25 +228,22 @@ class Granularity:
     savings : ndarray, shape (N - 1,)
         ``(A_i - A_{i-1})(R_N - R_i)`` for i = 2..N: how much each further
         state saves. Never negative.
-    cost : float
-        ``R_oracle`` at alpha = 1, equal to :func:`conservative`.
+    selection_cost : float
+        ``R_oracle`` at alpha = 1, equal to :func:`conservative`'s.
     """
 
     dynamic_range_cost: float
     savings: np.ndarray
-    cost: float
+    selection_cost: float
 
 
 def sequential_costs(costs):
     """Per-state cost of a sequential cascade: ``C_i = R_1 + ... + R_i``.
 
     A cascade that runs states in order and stops at state i has paid for
-    every state up to i. Feeding these cumulative costs to :func:`oracle` and
-    to the closed forms of Eq 5-10 and 12 (they are ascending too) turns a
-    selection bound into a cascade bound: the oracle's choices do not change,
-    only what they cost. Not so for Eq 11, whose random guess replaces the
-    first state and so changes every cumulative cost after it, nor for the
-    continuous limit of Eq 13, which has no sequence of states to add up.
+    every state up to i. Every :class:`OperatingPoint` already gives this
+    price as ``sequential_cost``; the vector itself serves to price exit
+    shares by hand (``point.exit_share @ sequential_costs(costs)``).
 
     Parameters
     ----------
@@ -206,11 +253,29 @@ def sequential_costs(costs):
     Returns
     -------
     ndarray of shape (N,)
+
+    Examples
+    --------
+    >>> sequential_costs([1.0, 4.0, 10.0]).tolist()
+    [1.0, 5.0, 15.0]
     """
-    return np.cumsum(check_costs(costs))
+    costs = check_costs(costs)
+    return check_sequential_costs(None, costs)
 
 
-def oracle(correct, costs):
+def _point(costs, accuracies, share, accuracy):
+    """The operating point that answers ``share`` of instances with each state."""
+    return OperatingPoint(
+        accuracy=float(accuracy),
+        selection_cost=float(share @ costs),
+        sequential_cost=float(share @ check_sequential_costs(None, costs)),
+        exit_share=share,
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(accuracies[-1]),
+    )
+
+
+def oracle(correct, costs, *, sequential_costs=None):
     """The exact adaptive oracle on a per-instance correctness matrix (Eq 4-5).
 
     For every instance the oracle picks the cheapest state that classifies it
@@ -223,38 +288,45 @@ def oracle(correct, costs):
         ``correct[x, i]`` is whether state i is right on instance x. States are
         ordered by ascending cost.
     costs : array-like of shape (N,)
-        Cost of each state, ascending (Eq 2). Accuracies need not be monotone
-        here: Definition 2.1 holds for any state space.
+        Cost of each state, ascending (Eq 2). Accuracies need not rise with
+        cost here: Definition 2.1 holds for any state space.
+    sequential_costs : array-like of shape (N,), optional
+        What a cascade that stops at state i has paid, for the
+        ``sequential_cost``. Default ``R_1 + ... + R_i``; the exits of one
+        early-exit network, which share computation, pay less.
 
     Returns
     -------
     OracleResult
-        ``cost`` (``R_oracle``), ``accuracy`` (``A_oracle``), ``choice`` (the
-        state picked per instance) and ``cascade_cost``.
+        ``selection_cost`` (``R_oracle``), ``sequential_cost``, ``accuracy``
+        (``A_oracle``), ``exit_share`` and the ``choice`` per instance.
 
     Examples
     --------
     >>> correct = [[1, 1], [0, 1], [0, 0], [1, 0]]
-    >>> result = oracle(correct, costs=[1.0, 10.0])
-    >>> result.choice.tolist(), result.cost, result.accuracy
+    >>> result = oracle(correct, [1.0, 10.0])
+    >>> result.choice.tolist(), result.selection_cost, result.accuracy
     ([0, 1, 0, 0], 3.25, 0.75)
+    >>> result.sequential_cost  # the instance that needs state 1 ran state 0 first
+    3.5
     """
     correct = check_correct(correct)
     n, n_states = correct.shape
     costs = check_costs_for_states(costs, n_states)
+    stop_costs = check_sequential_costs(sequential_costs, costs)
     # argmax finds the first True in each row: the cheapest correct state,
     # and 0 (the smallest state) when a row has none, exactly Eq 4.
     choice = correct.argmax(axis=1)
-    shares = np.bincount(choice, minlength=n_states) / n
+    share = np.bincount(choice, minlength=n_states) / n
     n_failed = np.count_nonzero(~correct[:, 0] & (choice == 0))
     return OracleResult(
-        cost=float(shares @ costs),
         accuracy=float(1.0 - n_failed / n),
+        selection_cost=float(share @ costs),
+        sequential_cost=float(share @ stop_costs),
+        exit_share=share,
         largest_cost=float(costs[-1]),
         largest_accuracy=float(np.count_nonzero(correct[:, -1]) / n),
         choice=choice,
-        shares=shares,
-        cascade_cost=float(shares @ np.cumsum(costs)),
     )
 
 
@@ -334,8 +406,13 @@ def error_probabilities(accuracies, alphas):
     -------
     ndarray of shape (N,)
         Non-increasing, since each event contains the next.
+
+    Examples
+    --------
+    >>> error_probabilities([0.6, 0.8], [np.nan, 0.5]).round(6).tolist()
+    [0.4, 0.1]
     """
-    accuracies = check_accuracies(accuracies, np.size(accuracies), monotone=False)
+    accuracies = check_accuracies(accuracies, np.size(accuracies))
     alphas = _check_alphas(alphas, accuracies)
     error = 1.0 - accuracies
     p = np.where(error > 0, np.nan_to_num(alphas) * error, 0.0)
@@ -350,7 +427,21 @@ def error_probabilities(accuracies, alphas):
     return p
 
 
-def general(costs, accuracies=None, alphas=None):
+def _from_error_probabilities(costs, accuracies, p):
+    """The oracle's point from ``P(e_i)``: Eq 7 as a sum over exit shares.
+
+    The oracle answers with state 1 when it is right or when every state is
+    wrong, ``s_1 = 1 - P(e_1) + P(e_N)``, and with state i > 1 when states
+    1..i-1 are wrong and state i is right, ``s_i = P(e_(i-1)) - P(e_i)``.
+    Expanding ``sum_i s_i R_i`` gives Eq 7 term by term.
+    """
+    share = np.empty_like(p)
+    share[0] = 1.0 - p[0] + p[-1]
+    share[1:] = p[:-1] - p[1:]
+    return _point(costs, accuracies, share, accuracy=1.0 - p[-1])
+
+
+def general(costs, accuracies, alphas):
     """The adaptive oracle from costs, accuracies and alphas (Eq 7).
 
     ``R_oracle = R_1 + (R_2 - R_1)(1 - A_1)
@@ -359,38 +450,33 @@ def general(costs, accuracies=None, alphas=None):
 
     The main text's ``alpha_{i-1}`` inside the sum is right; the appendix's
     proof writes ``alpha_i (1 - A_i)``, a slip. With alphas measured by
-    :func:`alphas` on a correctness matrix whose accuracies do not decrease
-    with cost (Eq 3), this equals :func:`oracle` on it.
+    :func:`alphas` on a correctness matrix whose states lie on the Pareto
+    frontier, this equals :func:`oracle` on it.
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
         Ascending costs ``R_i``.
     accuracies : array-like of shape (N,)
-        Non-decreasing accuracies ``A_i`` in [0, 1].
+        Accuracies ``A_i`` in [0, 1], rising with cost: no dominated state.
     alphas : array-like of shape (N,)
         ``alpha_i`` per state, entry 0 ignored (it may be NaN).
 
     Returns
     -------
     OperatingPoint
+
+    Examples
+    --------
+    >>> point = general([1.0, 10.0], [0.6, 0.8], [np.nan, 0.5])
+    >>> round(point.selection_cost, 6), round(point.accuracy, 6)
+    (3.7, 0.9)
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    if alphas is None:
-        raise ValueError("alphas is required: one alpha per state (entry 0 is ignored).")
-    p = error_probabilities(accuracies, alphas)
-    # 0-based: sum_{i=2}^{N} (R_i - R_{i-1}) P(e_{i-1}) gathers the paper's
-    # (R_2 - R_1)(1 - A_1) and its sum over i = 3..N into one dot product.
-    cost = costs[0] + np.diff(costs) @ p[:-1] - p[-1] * (costs[-1] - costs[0])
-    return OperatingPoint(
-        cost=float(cost),
-        accuracy=float(1.0 - p[-1]),
-        largest_cost=float(costs[-1]),
-        largest_accuracy=float(accuracies[-1]),
-    )
+    return _from_error_probabilities(costs, accuracies, error_probabilities(accuracies, alphas))
 
 
-def constant_alpha(costs, accuracies=None, alpha=None):
+def constant_alpha(costs, accuracies, alpha):
     """The adaptive oracle if every alpha_i equals one alpha (Eq 8).
 
     ``R_oracle = R_1 + (R_2 - R_1)(1 - A_1) + alpha [sum_{i=3}^{N} (R_i -
@@ -400,41 +486,44 @@ def constant_alpha(costs, accuracies=None, alpha=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
+        Ascending costs ``R_i``.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
     alpha : float in [0, 1]
 
     Returns
     -------
     OperatingPoint
+
+    Examples
+    --------
+    >>> point = constant_alpha([1.0, 10.0], [0.6, 0.8], 0.5)
+    >>> round(point.selection_cost, 6), round(point.accuracy, 6)
+    (3.7, 0.9)
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    if alpha is None:
-        raise ValueError("alpha is required: a probability in [0, 1].")
     alpha = check_fraction(alpha, "alpha")
-    if costs.size == 1:
-        return conservative(costs, accuracies)  # alpha is defined for i > 1 only
-    error = 1.0 - accuracies
-    bracket = np.diff(costs)[1:] @ error[1:-1] - (costs[-1] - costs[0]) * error[-1]
-    return OperatingPoint(
-        cost=float(costs[0] + (costs[1] - costs[0]) * error[0] + alpha * bracket),
-        accuracy=float(1.0 - alpha * error[-1]),
-        largest_cost=float(costs[-1]),
-        largest_accuracy=float(accuracies[-1]),
-    )
+    p = alpha * (1.0 - accuracies)
+    p[0] = 1.0 - accuracies[0]  # alpha is defined for i > 1 only
+    return _from_error_probabilities(costs, accuracies, p)
 
 
-def conservative(costs, accuracies=None):
+def conservative(costs, accuracies):
     """The conservative bound, alpha = 1 (Eq 9).
 
     ``R_oracle = R_1 + sum_{i=2}^{N} (R_i - R_1)(A_i - A_{i-1})``,
     ``A_oracle = A_N``. Needs only each state's cost and accuracy, which are
-    published for most model families.
+    published for most model families. The oracle answers a share
+    ``A_i - A_{i-1}`` with state i > 1 and the rest, ``1 - A_N + A_1``,
+    with state 1.
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
+        Ascending costs ``R_i``.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
 
     Returns
     -------
@@ -443,20 +532,15 @@ def conservative(costs, accuracies=None):
     Examples
     --------
     >>> point = conservative([1.0, 10.0], [0.6, 0.8])
-    >>> round(point.cost, 6), point.accuracy, round(point.r_ratio, 4)
+    >>> round(point.selection_cost, 6), point.accuracy, round(point.r_ratio, 4)
     (2.8, 0.8, 3.5714)
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    cost = costs[0] + (costs[1:] - costs[0]) @ np.diff(accuracies)
-    return OperatingPoint(
-        cost=float(cost),
-        accuracy=float(accuracies[-1]),
-        largest_cost=float(costs[-1]),
-        largest_accuracy=float(accuracies[-1]),
-    )
+    share = np.concatenate([[1.0 - accuracies[-1] + accuracies[0]], np.diff(accuracies)])
+    return _point(costs, accuracies, share, accuracy=accuracies[-1])
 
 
-def two_state(costs, accuracies=None):
+def two_state(costs, accuracies):
     """The conservative bound with only the smallest and largest states (Eq 10).
 
     ``R_oracle = R_1 + (A_N - A_1)(R_N - R_1)``, ``A_oracle = A_N``: the
@@ -464,25 +548,28 @@ def two_state(costs, accuracies=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
-        Only the first and last entries are used.
+    costs : array-like of shape (N,)
+        Ascending costs; only the first and last are used.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
 
     Returns
     -------
     OperatingPoint
+        On the two-state space ``{1, N}``: ``exit_share`` has two entries,
+        and the sequential cost pays ``R_1 + R_N`` for an escalation.
+
+    Examples
+    --------
+    >>> round(two_state([1.0, 2.0, 10.0], [0.6, 0.7, 0.8]).selection_cost, 6)
+    2.8
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    cost = costs[0] + (accuracies[-1] - accuracies[0]) * (costs[-1] - costs[0])
-    return OperatingPoint(
-        cost=float(cost),
-        accuracy=float(accuracies[-1]),
-        largest_cost=float(costs[-1]),
-        largest_accuracy=float(accuracies[-1]),
-    )
+    ends = [0, -1] if costs.size > 1 else [0]
+    return conservative(costs[ends], accuracies[ends])
 
 
-def granularity(costs, accuracies=None):
+def granularity(costs, accuracies):
     """The conservative bound rearranged into range and granularity (Eq 12).
 
     ``R_oracle = R_1 + (A_N - A_1)(R_N - R_1) - sum_{i=2}^{N} (A_i -
@@ -491,12 +578,18 @@ def granularity(costs, accuracies=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
     accuracies : array-like of shape (N,)
 
     Returns
     -------
     Granularity
+
+    Examples
+    --------
+    >>> eq12 = granularity([1.0, 2.0, 10.0], [0.6, 0.7, 0.8])
+    >>> round(eq12.dynamic_range_cost, 6), np.round(eq12.savings, 6).tolist()
+    (2.8, [0.8, 0.0])
     """
     costs, accuracies = check_state_space(costs, accuracies)
     dynamic_range_cost = costs[0] + (accuracies[-1] - accuracies[0]) * (costs[-1] - costs[0])
@@ -504,11 +597,11 @@ def granularity(costs, accuracies=None):
     return Granularity(
         dynamic_range_cost=float(dynamic_range_cost),
         savings=savings,
-        cost=float(dynamic_range_cost - savings.sum()),
+        selection_cost=float(dynamic_range_cost - savings.sum()),
     )
 
 
-def smallest_state_limit(costs, accuracies=None, n_classes=None):
+def smallest_state_limit(costs, accuracies, n_classes):
     """The largest cost of the smallest state that still pays off (Eq 11).
 
     The smallest state is worth its cost only if the conservative oracle
@@ -522,9 +615,10 @@ def smallest_state_limit(costs, accuracies=None, n_classes=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
         Ascending costs, N >= 2.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
     n_classes : int >= 2
         ``C``, the number of classes (a random guess is right 1 / C of the time).
 
@@ -533,11 +627,14 @@ def smallest_state_limit(costs, accuracies=None, n_classes=None):
     float
         The limit on ``R_1``; negative when ``A_1`` is below chance, and
         ``-inf`` when ``A_1 = 0`` and ``A_N = 1``: then no cost would do.
+
+    Examples
+    --------
+    >>> round(smallest_state_limit([4.0, 5.0, 100.0], [0.6, 0.8, 0.9], 10), 4)
+    3.5714
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    if n_classes is None:
-        raise ValueError("n_classes is required: the number of classes C (>= 2).")
-    n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
+    n_classes = check_positive_int(n_classes, "n_classes", minimum=2, maximum=_MAX_CLASSES)
     if costs.size < 2:
         raise ValueError("costs must hold at least 2 states: the rule compares R_1 with R_2.")
     chance = 1.0 / n_classes
@@ -547,7 +644,11 @@ def smallest_state_limit(costs, accuracies=None, n_classes=None):
         )
 
 
-def continuous(costs, accuracies=None):
+_MAX_CLASSES = 10**9
+"""More classes than any data set has; beyond it ``1 / C`` loses its meaning."""
+
+
+def continuous(costs, accuracies):
     """The conservative bound for a continuous state space (Eq 13).
 
     ``R_oracle = R_1 + A_h (R_h - R_1) - integral_{R_1}^{R_h} A(R) dR`` for the
@@ -557,21 +658,31 @@ def continuous(costs, accuracies=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
         The curve's vertices, ascending in cost.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
 
     Returns
     -------
     OperatingPoint
-        ``accuracy`` is ``A_h``, the largest state's.
+        ``accuracy`` is ``A_h``, the largest state's. A continuum of states
+        has no exit shares and no sequence to run: ``exit_share`` is None and
+        ``sequential_cost`` is NaN.
+
+    Examples
+    --------
+    >>> continuous([0.0, 10.0], [0.5, 1.0]).selection_cost  # A(R) from 0.5 to 1: area 7.5
+    2.5
     """
     costs, accuracies = check_state_space(costs, accuracies)
     area = np.diff(costs) @ (accuracies[1:] + accuracies[:-1]) / 2.0
     cost = costs[0] + accuracies[-1] * (costs[-1] - costs[0]) - area
     return OperatingPoint(
-        cost=float(cost),
         accuracy=float(accuracies[-1]),
+        selection_cost=float(cost),
+        sequential_cost=float("nan"),
+        exit_share=None,
         largest_cost=float(costs[-1]),
         largest_accuracy=float(accuracies[-1]),
     )

@@ -1,4 +1,4 @@
-"""N-stage cascades: route, sweep every threshold at once, calibrate, and the exact oracle.
+"""N-state cascades: route, sweep every threshold at once, calibrate, and the exact oracle.
 
 A cascade runs its states cheapest first. With threshold ``t``, instance x
 exits at the first state i whose score reaches the threshold,
@@ -19,6 +19,7 @@ The workflow of lecture 6 is *calibrate on validation, report on test*::
 
     t = calibrate(scores_val, correct_val, costs, target_accuracy=0.9)
     point = operating_point(scores_test, correct_test, costs, t)
+    point.sequential_cost, point.accuracy
 
 and :func:`sweep` traces a rule's whole accuracy-cost curve, to set against
 :func:`oracle_frontier`, the best any router on the same states can do.
@@ -38,12 +39,15 @@ from ._validation import (
     check_costs_for_states,
     check_fraction,
     check_number,
+    check_sequential_costs,
 )
+from .bounds import OperatingPoint
 
 __all__ = [
     "CascadePoint",
     "Curve",
     "OracleFrontier",
+    "UnreachableTargetError",
     "calibrate",
     "operating_point",
     "oracle_frontier",
@@ -55,50 +59,44 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class CascadePoint:
+class CascadePoint(OperatingPoint):
     """A cascade at one threshold, averaged over the instances.
+
+    An :class:`adaptlab.bounds.OperatingPoint` (``accuracy``,
+    ``selection_cost``, ``sequential_cost``, ``exit_share``, ``largest_cost``,
+    ``largest_accuracy``, ``r_ratio``) with the threshold that gives it.
+    ``exit_share[-1]`` is the share of instances that reach the last state.
 
     Attributes
     ----------
     threshold : float
         Instance x exits at the first state i with ``scores[x, i] >= threshold``.
-    accuracy : float
-        Fraction of instances answered correctly by the state they exit at.
-    selection_cost : float
-        Mean of ``costs[exit]``: only the answering state is paid.
-    sequential_cost : float
-        Mean of ``cumsum(costs)[exit]``: every state run is paid.
-    exit_share : ndarray of float, shape (N,)
-        Fraction of instances exiting at each state; ``exit_share[-1]`` is the
-        share that reaches the last state.
     """
 
     threshold: float
-    accuracy: float
-    selection_cost: float
-    sequential_cost: float
-    exit_share: np.ndarray
 
 
 @dataclass(frozen=True)
 class Curve:
     """A cascade at every threshold that changes its routing: the output of :func:`sweep`.
 
-    Row k is the :class:`CascadePoint` at ``thresholds[k]``. Thresholds ascend,
-    so accuracy may go either way but both costs and ``last_stage_share``
-    never decrease along the curve.
+    Point k, ``curve.point(k)``, is the :class:`CascadePoint` at
+    ``thresholds[k]``. Thresholds ascend, so accuracy may go either way but
+    both costs and ``last_state_share`` never decrease along the curve.
 
     Attributes
     ----------
     thresholds : ndarray of float, shape (n_points,)
         The distinct scores at which some instance changes its exit state,
-        then ``+inf``. Any threshold at or below ``thresholds[0]`` gives row 0
-        (everyone exits at state 0); any threshold in
-        ``(thresholds[k - 1], thresholds[k]]`` gives row k.
+        then ``+inf``. Any threshold at or below ``thresholds[0]`` gives point
+        0 (everyone exits at state 0); any threshold in
+        ``(thresholds[k - 1], thresholds[k]]`` gives point k.
     accuracy, selection_cost, sequential_cost : ndarray of float, shape (n_points,)
         As in :class:`CascadePoint`.
     exit_share : ndarray of float, shape (n_points, N)
         Fraction of instances exiting at each state.
+    largest_cost, largest_accuracy : float
+        ``R_N`` and ``A_N`` of the last state, for ratios.
     """
 
     thresholds: np.ndarray
@@ -106,37 +104,64 @@ class Curve:
     selection_cost: np.ndarray
     sequential_cost: np.ndarray
     exit_share: np.ndarray
+    largest_cost: float
+    largest_accuracy: float
 
     def __len__(self) -> int:
         return len(self.thresholds)
 
     @property
-    def last_stage_share(self) -> np.ndarray:
+    def last_state_share(self) -> np.ndarray:
         """Fraction of instances that reach the last (strongest) state, per threshold."""
         return self.exit_share[:, -1]
 
-    def cost(self, cost_kind="sequential"):
-        """The ``"sequential"`` or ``"selection"`` cost at every threshold."""
-        cost_kind = check_cost_kind(cost_kind)
-        return self.sequential_cost if cost_kind == "sequential" else self.selection_cost
+    def cost_of(self, cost_kind):
+        """The ``"selection"`` or the ``"sequential"`` cost at every threshold."""
+        if check_cost_kind(cost_kind) == "selection":
+            return self.selection_cost
+        return self.sequential_cost
+
+    def point(self, index):
+        """The :class:`CascadePoint` at ``thresholds[index]``."""
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise ValueError(f"index must be an integer, got {index!r}.")
+        if not -len(self) <= index < len(self):
+            raise ValueError(f"index must be in range({len(self)}), got {index}.")
+        return CascadePoint(
+            accuracy=float(self.accuracy[index]),
+            selection_cost=float(self.selection_cost[index]),
+            sequential_cost=float(self.sequential_cost[index]),
+            exit_share=self.exit_share[index],
+            largest_cost=self.largest_cost,
+            largest_accuracy=self.largest_accuracy,
+            threshold=float(self.thresholds[index]),
+        )
 
 
 @dataclass(frozen=True)
 class OracleFrontier:
-    """The exact adaptive oracle's minimum selection cost at every reachable accuracy.
+    """The exact adaptive oracle's minimum cost at every reachable accuracy.
 
     Attributes
     ----------
+    cost : ndarray of float, shape (n_points,)
+        The least mean cost with which any router on these states reaches
+        ``accuracy``; from ``R_1`` up to ``R_oracle`` (Eq 5).
     accuracy : ndarray of float, shape (n_points,)
         From the smallest state's accuracy ``A_1`` up to ``A_oracle`` (Eq 5),
         in steps of one instance.
-    cost : ndarray of float, shape (n_points,)
-        The least mean selection cost with which any router on these states
-        reaches ``accuracy``; from ``R_1`` up to ``R_oracle`` (Eq 5).
     """
 
-    accuracy: np.ndarray
     cost: np.ndarray
+    accuracy: np.ndarray
+
+
+class UnreachableTargetError(ValueError):
+    """:func:`calibrate`'s target cannot be met on the data given.
+
+    A ``ValueError``, told apart from bad input so that a caller can fall back
+    (e.g. to the most accurate threshold) without hiding a mistake.
+    """
 
 
 # ---------------------------------------------------------------- input checks
@@ -178,18 +203,6 @@ def _check_cascade(scores, correct, costs):
     return scores, correct, check_costs_for_states(costs, scores.shape[1])
 
 
-def _check_sequential_costs(sequential_costs, costs):
-    """What stopping at each state costs in a cascade; ``cumsum(costs)`` by default."""
-    if sequential_costs is None:
-        return np.cumsum(costs)
-    stop_costs = check_costs_for_states(sequential_costs, costs.size, name="sequential_costs")
-    if np.any(stop_costs < costs):
-        raise ValueError(
-            "sequential_costs must be at least costs: stopping at a state pays for it."
-        )
-    return stop_costs
-
-
 # ---------------------------------------------------------------- one threshold
 
 
@@ -220,7 +233,7 @@ def route(scores, threshold):
     return accepts.argmax(axis=1)  # the first state that accepts
 
 
-def operating_point(scores, correct, costs, threshold, sequential_costs=None):
+def operating_point(scores, correct, costs, threshold, *, sequential_costs=None):
     """Accuracy, costs and exit shares of the cascade at one threshold.
 
     Parameters
@@ -251,15 +264,17 @@ def operating_point(scores, correct, costs, threshold, sequential_costs=None):
     (1.0, 5.5, 6.0)
     """
     scores, correct, costs = _check_cascade(scores, correct, costs)
-    stop_costs = _check_sequential_costs(sequential_costs, costs)
+    stop_costs = check_sequential_costs(sequential_costs, costs)
     exit_state = route(scores, threshold)
     n, n_states = scores.shape
     return CascadePoint(
-        threshold=_check_threshold(threshold),
         accuracy=float(np.count_nonzero(correct[np.arange(n), exit_state]) / n),
         selection_cost=float(costs[exit_state].mean()),
         sequential_cost=float(stop_costs[exit_state].mean()),
         exit_share=np.bincount(exit_state, minlength=n_states) / n,
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(np.count_nonzero(correct[:, -1]) / n),
+        threshold=_check_threshold(threshold),
     )
 
 
@@ -305,7 +320,7 @@ def _totals(start, gains, losses, group, n_groups):
     return start + np.concatenate([[0], np.cumsum(gained - lost)])
 
 
-def sweep(scores, correct, costs, sequential_costs=None):
+def sweep(scores, correct, costs, *, sequential_costs=None):
     """The cascade at every threshold at once: its whole accuracy-cost curve.
 
     Sort-based, ``O(nN log(nN))``, with no loop over thresholds or instances.
@@ -329,7 +344,8 @@ def sweep(scores, correct, costs, sequential_costs=None):
     Returns
     -------
     Curve
-        Row k equals ``operating_point(scores, correct, costs, curve.thresholds[k])``.
+        ``curve.point(k)`` equals
+        ``operating_point(scores, correct, costs, curve.thresholds[k])``.
 
     Examples
     --------
@@ -342,7 +358,7 @@ def sweep(scores, correct, costs, sequential_costs=None):
     ([1.0, 5.5, 10.0], [1.0, 6.0, 11.0])
     """
     scores, correct, costs = _check_cascade(scores, correct, costs)
-    stop_costs = _check_sequential_costs(sequential_costs, costs)
+    stop_costs = check_sequential_costs(sequential_costs, costs)
     n, n_states = scores.shape
     at, rows, source, target = _exit_moves(scores)
     values, group = np.unique(at, return_inverse=True)
@@ -361,6 +377,8 @@ def sweep(scores, correct, costs, sequential_costs=None):
         selection_cost=exits @ costs / n,
         sequential_cost=exits @ stop_costs / n,
         exit_share=exits / n,
+        largest_cost=float(costs[-1]),
+        largest_accuracy=float(np.count_nonzero(correct[:, -1]) / n),
     )
 
 
@@ -396,8 +414,8 @@ def oracle_frontier(correct, costs):
     --------
     >>> correct = [[1, 1], [0, 1], [0, 0], [1, 0]]
     >>> frontier = oracle_frontier(correct, costs=[1.0, 10.0])
-    >>> frontier.accuracy.tolist(), frontier.cost.tolist()
-    ([0.5, 0.75], [1.0, 3.25])
+    >>> frontier.cost.tolist(), frontier.accuracy.tolist()
+    ([1.0, 3.25], [0.5, 0.75])
     """
     correct = check_correct(correct)
     n, n_states = correct.shape
@@ -407,8 +425,8 @@ def oracle_frontier(correct, costs):
     extra = np.sort(costs[cheapest_correct[fixable]] - costs[0])
     n_correct = np.count_nonzero(correct[:, 0]) + np.arange(extra.size + 1)
     return OracleFrontier(
-        accuracy=n_correct / n,
         cost=costs[0] + np.concatenate([[0.0], np.cumsum(extra)]) / n,
+        accuracy=n_correct / n,
     )
 
 
@@ -419,6 +437,7 @@ def calibrate(
     scores_val,
     correct_val,
     costs,
+    *,
     target_accuracy=None,
     budget=None,
     largest_share=None,
@@ -433,11 +452,15 @@ def calibrate(
       reaches it;
     * ``budget``: the most accurate threshold whose mean cost (``cost_kind``)
       stays within it, the cheapest of equally accurate ones;
-    * ``largest_share``: the threshold sending the largest share of instances
-      to the last state without exceeding it. This is RouteLLM's calibration
-      (Ong et al., 2024, ``routellm/calibrate_threshold.py``), which sets the
-      threshold at the score quantile giving the wanted share of calls to the
-      strong model.
+    * ``largest_share``: the threshold that sends the most instances to the
+      last state while the share sent there stays at or below
+      ``largest_share`` on validation. Tied scores move together, so the
+      share reached can fall short of ``largest_share``, never exceed it.
+      RouteLLM's calibration (Ong et al., 2024,
+      ``routellm/calibrate_threshold.py``) is close but not the same: it sets
+      the threshold at the ``1 - largest_share`` quantile of the scores and
+      routes every score at or above it to the strong model, so ties at the
+      quantile go up and its share can *exceed* the one asked for.
 
     Parameters
     ----------
@@ -466,7 +489,9 @@ def calibrate(
     Raises
     ------
     ValueError
-        If not exactly one target is given, or no threshold meets it.
+        If not exactly one target is given, or a target is not a valid value.
+    UnreachableTargetError
+        If no threshold meets a valid target (a subclass of ValueError).
 
     Examples
     --------
@@ -489,14 +514,19 @@ def calibrate(
             "Give exactly one of target_accuracy, budget or largest_share; "
             f"got {', '.join(given) if given else 'none'}."
         )
-    curve = sweep(scores_val, correct_val, costs, sequential_costs)
     if target_accuracy is not None:
         target_accuracy = check_accuracy(target_accuracy, "target_accuracy")
+    elif budget is not None and budget != np.inf:  # inf asks for the most accurate threshold
+        budget = check_number(budget, "budget", minimum=0)
+    elif largest_share is not None:
+        largest_share = check_fraction(largest_share, "largest_share")
+    curve = sweep(scores_val, correct_val, costs, sequential_costs=sequential_costs)
+    if target_accuracy is not None:
         index = _cheapest_reaching(curve, target_accuracy)
     elif budget is not None:
-        index = _most_accurate_within(curve.cost(cost_kind), curve.accuracy, budget)
+        index = _most_accurate_within(curve.cost_of(cost_kind), curve.accuracy, budget)
     else:
-        index = _largest_share_within(curve, check_fraction(largest_share, "largest_share"))
+        index = _largest_share_within(curve, largest_share)
     return float(curve.thresholds[index])
 
 
@@ -505,7 +535,7 @@ def _cheapest_reaching(curve, target_accuracy):
     # target is the cheapest.
     reaching = curve.accuracy >= target_accuracy
     if not reaching.any():
-        raise ValueError(
+        raise UnreachableTargetError(
             f"target_accuracy={target_accuracy:g} is not reached on validation: "
             f"the best threshold gives {curve.accuracy.max():.4g}."
         )
@@ -513,11 +543,9 @@ def _cheapest_reaching(curve, target_accuracy):
 
 
 def _most_accurate_within(cost, accuracy, budget):
-    if budget != np.inf:  # an infinite budget asks for the most accurate threshold
-        budget = check_number(budget, "budget", minimum=0)
     affordable = np.flatnonzero(cost <= budget)
     if affordable.size == 0:
-        raise ValueError(
+        raise UnreachableTargetError(
             f"budget={budget:g} is below the cheapest threshold's cost {cost.min():.4g}."
         )
     return int(affordable[np.argmax(accuracy[affordable])])
@@ -525,10 +553,10 @@ def _most_accurate_within(cost, accuracy, budget):
 
 def _largest_share_within(curve, largest_share):
     # The share reaching the last state never decreases along the curve.
-    within = np.flatnonzero(curve.last_stage_share <= largest_share)
+    within = np.flatnonzero(curve.last_state_share <= largest_share)
     if within.size == 0:
-        raise ValueError(
+        raise UnreachableTargetError(
             f"largest_share={largest_share:g} is below the smallest share reaching "
-            f"the last state, {curve.last_stage_share.min():.4g}."
+            f"the last state, {curve.last_state_share.min():.4g}."
         )
     return int(within[-1])

@@ -18,13 +18,13 @@ Sources of per-state costs:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from adaptlab._validation import check_positive_int
+from ._validation import check_cost_kind, check_positive_int
 
 __all__ = [
     "FLOP_UNITS",
@@ -147,24 +147,24 @@ class CostModel:
 
     Parameters
     ----------
-    unit : str
-        Unit of ``costs``, e.g. ``"GFLOPs"``, ``"ms"``, ``"$"`` or ``"J"``.
     costs : array-like of float, shape (N,)
         Non-negative cost of each state on its own, cheapest state first if
         you hand it to the bounds (they check the order; this class does not).
-    names : sequence of str, length N, optional
+    unit : str, keyword-only
+        Unit of ``costs``, e.g. ``"GFLOPs"``, ``"ms"``, ``"$"`` or ``"J"``.
+    names : sequence of str, length N, optional, keyword-only
         One name per state.
 
     Examples
     --------
-    >>> flops = CostModel("GFLOPs", [0.4, 4.0])
+    >>> flops = CostModel([0.4, 4.0], unit="GFLOPs")
     >>> flops.per_instance([[1, 0], [1, 1]])  # sequential: the second instance ran both
     array([0.4, 4.4])
     """
 
-    unit: str
     costs: np.ndarray
-    names: tuple | None = None
+    unit: str = field(kw_only=True)
+    names: tuple | None = field(default=None, kw_only=True)
 
     def __post_init__(self):
         if not isinstance(self.unit, str) or not self.unit.strip():
@@ -240,7 +240,7 @@ class CostModel:
         return float(rates @ self.costs)
 
 
-def states_run_from_exits(exit_state, n_states, sequential=True):
+def states_run_from_exits(exit_state, n_states, *, cost_kind="sequential"):
     """Which states ran on each instance, from the state each instance ended at.
 
     Parameters
@@ -249,17 +249,17 @@ def states_run_from_exits(exit_state, n_states, sequential=True):
         0-based index of the state that answered each instance.
     n_states : int
         Number of states N.
-    sequential : bool
-        True for a cascade (states 0..exit all ran, their costs add up);
-        False for a selector (only the chosen state ran).
+    cost_kind : {"sequential", "selection"}
+        ``"sequential"`` for a cascade of separate models (states 0..exit all
+        ran, their costs add up); ``"selection"`` for a selector (only the
+        chosen state ran).
 
     Returns
     -------
     ndarray of bool, shape (n, N)
     """
     n_states = check_positive_int(n_states, "n_states")
-    if not isinstance(sequential, (bool, np.bool_)):
-        raise ValueError(f"sequential must be True or False, got {sequential!r}.")
+    cost_kind = check_cost_kind(cost_kind)
     exits = np.asarray(exit_state)
     if exits.ndim != 1 or exits.size == 0:
         raise ValueError(f"exit_state must be a non-empty 1-D array, got shape {exits.shape}.")
@@ -268,7 +268,7 @@ def states_run_from_exits(exit_state, n_states, sequential=True):
     if exits.min() < 0 or exits.max() >= n_states:
         raise ValueError(f"exit_state must hold state indices in [0, {n_states - 1}].")
     states = np.arange(n_states)
-    if sequential:
+    if cost_kind == "sequential":
         return states <= exits[:, None]
     return states == exits[:, None]
 
@@ -282,7 +282,7 @@ def _flop_factor(unit, name):
     return FLOP_UNITS[unit]
 
 
-def convert_flops(values, from_unit, to_unit):
+def convert_flops(values, *, from_unit, to_unit):
     """Express FLOP counts in another unit, e.g. MFLOPs to GFLOPs.
 
     Parameters
@@ -346,7 +346,7 @@ def compute_energy_j(flops, flops_per_s, power_w):
 # ---------------------------------------------------------------- measured latency
 
 
-def measure_latency_ms(predict, inputs, repeats=3):
+def measure_latency_ms(predict, inputs, *, repeats=3):
     """Median wall-clock time of ``predict(inputs)`` per instance, in milliseconds.
 
     Parameters
@@ -376,7 +376,7 @@ def measure_latency_ms(predict, inputs, repeats=3):
     return float(np.median(times)) * 1000.0 / n
 
 
-def latency_cost_model(predicts, inputs, repeats=3, names=None):
+def latency_cost_model(predicts, inputs, *, repeats=3, names=None):
     """Measure each state's latency per instance and wrap it as a cost model in ms.
 
     Parameters
@@ -397,8 +397,8 @@ def latency_cost_model(predicts, inputs, repeats=3, names=None):
     """
     if isinstance(predicts, str) or not hasattr(predicts, "__len__") or len(predicts) == 0:
         raise ValueError("predicts must be a non-empty sequence of callables, one per state.")
-    latencies = [measure_latency_ms(predict, inputs, repeats) for predict in predicts]
-    return CostModel("ms", latencies, names)
+    latencies = [measure_latency_ms(predict, inputs, repeats=repeats) for predict in predicts]
+    return CostModel(latencies, unit="ms", names=names)
 
 
 # ---------------------------------------------------------------- LLM API prices
@@ -459,7 +459,7 @@ def _model_prices(table, model):
     )
 
 
-def api_call_cost(model, input_tokens, output_tokens, prices=None):
+def api_call_cost(model, input_tokens, output_tokens, *, prices=None):
     """Dollar cost of LLM API calls from their token counts.
 
     ``cost = (input_tokens * input_price + output_tokens * output_price) / 1e6``,
@@ -503,7 +503,7 @@ def _tokens_per_state(tokens, name, n_states):
     return np.broadcast_to(tokens, (n_states,))
 
 
-def api_cost_model(models, input_tokens, output_tokens, prices=None):
+def api_cost_model(models, input_tokens, output_tokens, *, prices=None):
     """Dollars per call of each LLM in a cascade, as a cost model.
 
     Parameters
@@ -527,10 +527,10 @@ def api_cost_model(models, input_tokens, output_tokens, prices=None):
     inputs = _tokens_per_state(input_tokens, "input_tokens", len(models))
     outputs = _tokens_per_state(output_tokens, "output_tokens", len(models))
     costs = [
-        api_call_cost(model, n_in, n_out, table)
+        api_call_cost(model, n_in, n_out, prices=table)
         for model, n_in, n_out in zip(models, inputs, outputs)
     ]
-    return CostModel("$", costs, models)
+    return CostModel(costs, unit="$", names=models)
 
 
 # ---------------------------------------------------------------- edge to cloud
@@ -605,7 +605,7 @@ class EdgeCloudSetup:
         upload_s = self.payload_bytes * 8 / (self.bandwidth_mbit_per_s * 1e6)
         return self.rtt_ms + upload_s * 1000.0
 
-    def cost_model(self, unit="ms") -> CostModel:
+    def cost_model(self, *, unit="ms") -> CostModel:
         """The two states, edge and cloud, each priced on its own.
 
         Parameters
@@ -626,9 +626,9 @@ class EdgeCloudSetup:
             costs = [0.0, self.cloud_usd_per_call]
         else:
             raise ValueError(f"unit must be one of {list(self.UNITS)}, got {unit!r}.")
-        return CostModel(unit, costs, ("edge", "cloud"))
+        return CostModel(costs, unit=unit, names=("edge", "cloud"))
 
-    def serving_costs(self, escalated, unit="ms") -> np.ndarray:
+    def serving_costs(self, escalated, *, unit="ms") -> np.ndarray:
         """Cost of serving each instance: the edge, plus the cloud leg if escalated.
 
         Parameters
@@ -642,5 +642,5 @@ class EdgeCloudSetup:
         ndarray of float, shape (n,)
         """
         escalated = _binary_vector(escalated, "escalated")
-        edge, cloud = self.cost_model(unit).costs
+        edge, cloud = self.cost_model(unit=unit).costs
         return edge + escalated * cloud

@@ -5,9 +5,12 @@ the same on a :class:`adaptlab.cascade.Curve`, an
 :class:`adaptlab.cascade.OracleFrontier` or points typed in by hand::
 
     curve = sweep(scores, correct, costs)
-    cost_at_accuracy(curve.accuracy, curve.sequential_cost, target_accuracy=0.9)
-    pgr = performance_gap_recovered(curve.accuracy, curve.accuracy[0], curve.accuracy[-1])
-    average_performance_gap_recovered(curve.last_stage_share, pgr)
+    cost_at_accuracy(curve.sequential_cost, curve.accuracy, target_accuracy=0.9)
+    gap = dict(weak_accuracy=curve.accuracy[0], strong_accuracy=curve.accuracy[-1])
+    average_performance_gap_recovered(curve.last_state_share, curve.accuracy, **gap)
+
+Arguments come in one order, costs before accuracies, and every option is
+keyword-only.
 
 Three families of measures:
 
@@ -21,7 +24,11 @@ Three families of measures:
   Routing System*, arXiv:2403.12031): the average improvement in quality
   (AIQ) under the non-decreasing convex hull.
 
-Accuracies and shares are fractions in [0, 1], never percentages.
+Accuracies and shares are fractions in [0, 1], never percentages. An
+accuracy *reaches* a target when it is at least the target less
+:data:`REACH_TOLERANCE`: a target computed in floating point, such as
+``A_weak + 0.5 (A_strong - A_weak)``, can round a hair above an accuracy that
+meets it exactly.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from ._validation import check_accuracies, check_accuracy, check_fraction, check
 from .bounds import delta_r, r_ratio
 
 __all__ = [
+    "REACH_TOLERANCE",
     "average_improvement_in_quality",
     "average_performance_gap_recovered",
     "call_performance_threshold",
@@ -67,27 +75,32 @@ def _check_points(x, y, x_name, y_name):
     return arrays
 
 
+REACH_TOLERANCE = 1e-12
+"""How far below a target an accuracy may be and still reach it (rounding only)."""
+
+
 def _check_fractions(values, name):
-    return check_accuracies(values, np.size(values), name=name, monotone=False)
+    return check_accuracies(values, np.size(values), name=name)
 
 
 def _least_x_reaching(x, y, target):
-    """The smallest x among points with ``y >= target``; NaN if there is none."""
-    reaching = y >= target
+    """The smallest x among points with ``y`` reaching ``target``; NaN if there is none."""
+    reaching = y >= target - REACH_TOLERANCE
     return float(x[reaching].min()) if reaching.any() else float("nan")
 
 
 # ---------------------------------------------------------------- the paper's gains
 
 
-def cost_at_accuracy(accuracy, cost, target_accuracy):
+def cost_at_accuracy(cost, accuracy, *, target_accuracy):
     """The least cost among operating points whose accuracy reaches the target.
 
     Parameters
     ----------
-    accuracy, cost : array-like of shape (n_points,)
-        Operating points, e.g. ``curve.accuracy`` with ``curve.selection_cost``
-        or ``curve.sequential_cost``, or an oracle frontier.
+    cost, accuracy : array-like of shape (n_points,)
+        Operating points, e.g. ``curve.sequential_cost`` (or
+        ``curve.selection_cost``) with ``curve.accuracy``, or an oracle
+        frontier's ``cost`` and ``accuracy``.
     target_accuracy : float in [0, 1]
 
     Returns
@@ -98,7 +111,7 @@ def cost_at_accuracy(accuracy, cost, target_accuracy):
 
     Examples
     --------
-    >>> cost_at_accuracy([0.5, 0.7, 0.9], [1.0, 2.0, 5.0], target_accuracy=0.8)
+    >>> cost_at_accuracy([1.0, 2.0, 5.0], [0.5, 0.7, 0.9], target_accuracy=0.8)
     5.0
     """
     cost, accuracy = _check_points(cost, accuracy, "cost", "accuracy")
@@ -107,7 +120,7 @@ def cost_at_accuracy(accuracy, cost, target_accuracy):
     return _least_x_reaching(cost, accuracy, target_accuracy)
 
 
-def r_ratio_at(accuracy, cost, target_accuracy, largest_cost):
+def r_ratio_at(cost, accuracy, *, target_accuracy, largest_cost):
     """``R_ratio = R_N / R``: times cheaper than the largest state, at an accuracy.
 
     R is :func:`cost_at_accuracy`; with ``target_accuracy = A_N`` this is the
@@ -115,7 +128,7 @@ def r_ratio_at(accuracy, cost, target_accuracy, largest_cost):
 
     Parameters
     ----------
-    accuracy, cost : array-like of shape (n_points,)
+    cost, accuracy : array-like of shape (n_points,)
     target_accuracy : float in [0, 1]
         Usually ``A_N``, the largest state's accuracy.
     largest_cost : float
@@ -128,13 +141,13 @@ def r_ratio_at(accuracy, cost, target_accuracy, largest_cost):
 
     Examples
     --------
-    >>> r_ratio_at([0.5, 0.7, 0.9], [1.0, 2.0, 5.0], target_accuracy=0.7, largest_cost=10.0)
+    >>> r_ratio_at([1.0, 2.0, 5.0], [0.5, 0.7, 0.9], target_accuracy=0.7, largest_cost=10.0)
     5.0
     """
-    return _gain_at(r_ratio, accuracy, cost, target_accuracy, largest_cost)
+    return _gain_at(r_ratio, cost, accuracy, target_accuracy, largest_cost)
 
 
-def delta_r_at(accuracy, cost, target_accuracy, largest_cost):
+def delta_r_at(cost, accuracy, *, target_accuracy, largest_cost):
     """``Delta R = R_N - R``: resources saved per instance, at an accuracy (Section 3).
 
     Parameters are those of :func:`r_ratio_at`.
@@ -146,20 +159,20 @@ def delta_r_at(accuracy, cost, target_accuracy, largest_cost):
 
     Examples
     --------
-    >>> delta_r_at([0.5, 0.7, 0.9], [1.0, 2.0, 5.0], target_accuracy=0.7, largest_cost=10.0)
+    >>> delta_r_at([1.0, 2.0, 5.0], [0.5, 0.7, 0.9], target_accuracy=0.7, largest_cost=10.0)
     8.0
     """
-    return _gain_at(delta_r, accuracy, cost, target_accuracy, largest_cost)
+    return _gain_at(delta_r, cost, accuracy, target_accuracy, largest_cost)
 
 
-def _gain_at(gain, accuracy, cost, target_accuracy, largest_cost):
+def _gain_at(gain, cost, accuracy, target_accuracy, largest_cost):
     """``gain(R_N, R)``, R from :func:`cost_at_accuracy`; NaN when no point reaches the target."""
     largest_cost = check_number(largest_cost, "largest_cost", minimum=0)
-    least_cost = cost_at_accuracy(accuracy, cost, target_accuracy)
+    least_cost = cost_at_accuracy(cost, accuracy, target_accuracy=target_accuracy)
     return float("nan") if np.isnan(least_cost) else gain(largest_cost, least_cost)
 
 
-def delta_a_best(accuracy, largest_accuracy):
+def delta_a_best(accuracy, *, largest_accuracy):
     """``Delta A = A - A_N`` at the best operating point: accuracy gained (Section 3).
 
     Parameters
@@ -185,7 +198,17 @@ def delta_a_best(accuracy, largest_accuracy):
 # ---------------------------------------------------------------- RouteLLM
 
 
-def performance_gap_recovered(accuracy, weak_accuracy, strong_accuracy):
+def _check_gap(weak_accuracy, strong_accuracy):
+    weak = check_accuracy(weak_accuracy, "weak_accuracy")
+    strong = check_accuracy(strong_accuracy, "strong_accuracy")
+    if strong == weak:
+        raise ValueError(
+            f"strong_accuracy equals weak_accuracy ({strong:g}): there is no gap to recover."
+        )
+    return weak, strong
+
+
+def performance_gap_recovered(accuracy, *, weak_accuracy, strong_accuracy):
     """PGR: the share of the weak-to-strong accuracy gap a router recovers.
 
     ``PGR = (A - A_weak) / (A_strong - A_weak)`` (Ong et al., 2024): 0 for the
@@ -204,38 +227,41 @@ def performance_gap_recovered(accuracy, weak_accuracy, strong_accuracy):
 
     Examples
     --------
-    >>> performance_gap_recovered([0.5, 0.75, 1.0], 0.5, 1.0).tolist()
-    [0.0, 0.5, 1.0]
+    >>> performance_gap_recovered([0.5, 0.75, 1.0], weak_accuracy=0.5, strong_accuracy=1.0)
+    array([0. , 0.5, 1. ])
     """
-    weak = check_accuracy(weak_accuracy, "weak_accuracy")
-    strong = check_accuracy(strong_accuracy, "strong_accuracy")
-    if strong == weak:
-        raise ValueError(
-            f"strong_accuracy equals weak_accuracy ({strong:g}): there is no gap to recover."
-        )
+    weak, strong = _check_gap(weak_accuracy, strong_accuracy)
     accuracy = np.asarray(accuracy, dtype=float)
     _check_fractions(accuracy.ravel(), "accuracy")
     return (accuracy - weak) / (strong - weak)
 
 
-def call_performance_threshold(strong_call_share, pgr, target_pgr):
+def call_performance_threshold(
+    strong_call_share, accuracy, *, weak_accuracy, strong_accuracy, target_pgr
+):
     """CPT(x): the least share of calls to the strong model that recovers x of the gap.
 
     Ong et al. (2024) define CPT(x%) as the minimum percentage of calls to the
-    strong model needed to reach x% PGR. Here it is the least share among
-    the operating points given, without interpolation. RouteLLM's evaluation
-    (``routellm/evals/evaluate.py``) interpolates between its points with
-    ``np.interp`` instead. On a coarse curve the two can differ by the size of
-    a step: with few points, or with tied scores (ABC vote shares, say) that
-    move many instances at one threshold.
+    strong model needed to reach x% PGR. As in RouteLLM's evaluation, the
+    comparison is made in accuracy: a point qualifies when its accuracy
+    reaches ``A_weak + x (A_strong - A_weak)``. (Comparing PGR ratios instead
+    loses points that meet the target exactly: the ratio rounds below it.)
+    Here CPT is the least share among the operating points given, without
+    interpolation; RouteLLM's evaluation (``routellm/evals/evaluate.py``)
+    interpolates between its points with ``np.interp`` instead. On a coarse
+    curve the two can differ by the size of a step: with few points, or with
+    tied scores (ABC vote shares, say) that move many instances at one
+    threshold.
 
     Parameters
     ----------
     strong_call_share : array-like of shape (n_points,)
         Fraction of instances sent to the strong (last) state, e.g.
-        ``curve.last_stage_share``.
-    pgr : array-like of shape (n_points,)
-        :func:`performance_gap_recovered` at the same points.
+        ``curve.last_state_share``.
+    accuracy : array-like of shape (n_points,)
+        Accuracy at the same points, e.g. ``curve.accuracy``.
+    weak_accuracy, strong_accuracy : float in [0, 1]
+        The weak (first) and strong (last) state's accuracies.
     target_pgr : float in [0, 1]
         x as a fraction: 0.5 for CPT(50%).
 
@@ -246,16 +272,21 @@ def call_performance_threshold(strong_call_share, pgr, target_pgr):
 
     Examples
     --------
-    >>> share = np.linspace(0, 1, 11)
-    >>> call_performance_threshold(share, pgr=share, target_pgr=0.5)
+    >>> call_performance_threshold([0, 0.5, 1], [0.6, 0.7, 0.8], weak_accuracy=0.6,
+    ...                            strong_accuracy=0.8, target_pgr=0.5)
     0.5
     """
-    share, pgr = _check_points(strong_call_share, pgr, "strong_call_share", "pgr")
+    share, accuracy = _check_points(strong_call_share, accuracy, "strong_call_share", "accuracy")
     share = _check_fractions(share, "strong_call_share")
-    return _least_x_reaching(share, pgr, check_fraction(target_pgr, "target_pgr"))
+    accuracy = _check_fractions(accuracy, "accuracy")
+    weak, strong = _check_gap(weak_accuracy, strong_accuracy)
+    target = weak + check_fraction(target_pgr, "target_pgr") * (strong - weak)
+    return _least_x_reaching(share, accuracy, target)
 
 
-def average_performance_gap_recovered(strong_call_share, pgr):
+def average_performance_gap_recovered(
+    strong_call_share, accuracy, *, weak_accuracy, strong_accuracy
+):
     """APGR: the area under the PGR curve over the share of strong calls, from 0 to 1.
 
     Ong et al. (2024) define ``APGR = integral_0^1 PGR d(strong-call share)``
@@ -271,8 +302,10 @@ def average_performance_gap_recovered(strong_call_share, pgr):
     strong_call_share : array-like of shape (n_points,)
         Fraction of instances sent to the strong (last) state; must include
         0 and 1. Points are sorted by it, ties kept in the order given.
-    pgr : array-like of shape (n_points,)
-        :func:`performance_gap_recovered` at the same points.
+    accuracy : array-like of shape (n_points,)
+        Accuracy at the same points.
+    weak_accuracy, strong_accuracy : float in [0, 1]
+        The weak (first) and strong (last) state's accuracies.
 
     Returns
     -------
@@ -281,11 +314,16 @@ def average_performance_gap_recovered(strong_call_share, pgr):
     Examples
     --------
     >>> share = np.linspace(0, 1, 11)
-    >>> round(average_performance_gap_recovered(share, pgr=share), 6)
+    >>> apgr = average_performance_gap_recovered(
+    ...     share, 0.6 + 0.2 * share, weak_accuracy=0.6, strong_accuracy=0.8)
+    >>> round(apgr, 6)
     0.5
     """
-    share, pgr = _check_points(strong_call_share, pgr, "strong_call_share", "pgr")
+    share, accuracy = _check_points(strong_call_share, accuracy, "strong_call_share", "accuracy")
     share = _check_fractions(share, "strong_call_share")
+    pgr = performance_gap_recovered(
+        accuracy, weak_accuracy=weak_accuracy, strong_accuracy=strong_accuracy
+    )
     if share.min() > 0 or share.max() < 1:
         raise ValueError(
             "strong_call_share must run from 0 (all calls to the weak model) to 1 "
@@ -351,7 +389,7 @@ def nondecreasing_convex_hull(cost, quality):
     return hull_cost, hull_quality
 
 
-def average_improvement_in_quality(cost, quality, max_cost=None):
+def average_improvement_in_quality(cost, quality, *, max_cost=None):
     """AIQ: mean quality under the non-decreasing convex hull over the cost range.
 
     ``AIQ = 1 / (c_max - c_min) * integral_{c_min}^{c_max} hull(c) dc``

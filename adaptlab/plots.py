@@ -4,7 +4,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import bounds
+from .compare import Comparison
+from .statespace import StateSpace
 
 __all__ = ["cost_accuracy_plane", "router_plane", "alphas_per_state", "image_grid"]
 
@@ -27,7 +28,21 @@ def _finish_plane(ax, costs, xlabel, ylabel, log_cost, title, legend_title=None)
         ax.set_title(title)
 
 
-def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, title=None):
+def _as_state_space(space):
+    """A StateSpace, or one made from a pair ``(costs, accuracies)``."""
+    if isinstance(space, StateSpace):
+        return space
+    if isinstance(space, (tuple, list)) and len(space) == 2:
+        costs, accuracies = space
+        names = [f"state {i + 1}" for i in range(np.size(costs))]
+        return StateSpace(names, costs, accuracies, unit="cost")
+    raise ValueError(
+        "space must be an adaptlab.statespace.StateSpace or a pair (costs, accuracies), "
+        f"got {type(space).__name__}."
+    )
+
+
+def cost_accuracy_plane(space, *, oracle=None, alpha=None, ax=None, log_cost=True, title=None):
     """Draw a state space and what an adaptive agent could reach on it.
 
     Draws each state, the constant-alpha line of Eq 8 from alpha = 0
@@ -36,8 +51,9 @@ def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, 
 
     Parameters
     ----------
-    space : StateSpace
-        States with names, costs, accuracies and a unit; dominated states are
+    space : StateSpace or (costs, accuracies)
+        States with names, costs, accuracies and a unit (a pair of arrays
+        gets names "state 1", ... and the unit "cost"); dominated states are
         drawn hollow and left out of the bounds.
     oracle : OperatingPoint, optional
         The exact oracle measured on data (:func:`adaptlab.bounds.oracle`).
@@ -53,6 +69,7 @@ def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, 
     -------
     matplotlib Axes
     """
+    space = _as_state_space(space)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     frontier = space.pareto()
@@ -61,27 +78,27 @@ def cost_accuracy_plane(space, oracle=None, alpha=None, ax=None, log_cost=True, 
     ax.plot(space.costs[dominated], space.accuracies[dominated], "o", mfc="none", color="0.35")
     _label_states(ax, space.names, space.costs, space.accuracies)
 
-    line = [bounds.constant_alpha(frontier, alpha=a) for a in np.linspace(0, 1, 21)]
-    ax.plot([p.cost for p in line], [p.accuracy for p in line], "--", color="tab:blue",
+    line = [frontier.constant_alpha(a) for a in np.linspace(0, 1, 21)]
+    ax.plot([p.selection_cost for p in line], [p.accuracy for p in line], "--", color="tab:blue",
             label="constant-alpha oracle, alpha 0 to 1 (Eq 8)")
-    safe = bounds.conservative(frontier)
-    ax.plot(safe.cost, safe.accuracy, "s", color="tab:blue", ms=8,
+    safe = frontier.conservative()
+    ax.plot(safe.selection_cost, safe.accuracy, "s", color="tab:blue", ms=8,
             label=f"conservative, alpha = 1 (Eq 9): {safe.r_ratio:.1f}x cheaper")
-    continuous = bounds.continuous(frontier)
-    ax.plot(continuous.cost, continuous.accuracy, "v", color="tab:purple", ms=8,
+    continuous = frontier.continuous()
+    ax.plot(continuous.selection_cost, continuous.accuracy, "v", color="tab:purple", ms=8,
             label=f"continuous states (Eq 13): {continuous.r_ratio:.1f}x")
     if alpha is not None:
-        point = bounds.constant_alpha(frontier, alpha=alpha)
-        ax.plot(point.cost, point.accuracy, "D", color="tab:orange", ms=7,
+        point = frontier.constant_alpha(alpha)
+        ax.plot(point.selection_cost, point.accuracy, "D", color="tab:orange", ms=7,
                 label=f"constant alpha = {alpha:.2f}")
     if oracle is not None:
-        ax.plot(oracle.cost, oracle.accuracy, "*", color="tab:red", ms=14,
+        ax.plot(oracle.selection_cost, oracle.accuracy, "*", color="tab:red", ms=14,
                 label=f"exact oracle: {oracle.r_ratio:.1f}x, {oracle.delta_a:+.1%} accuracy")
     _finish_plane(ax, space.costs, f"cost per instance ({space.unit})", "accuracy", log_cost, title)
     return ax
 
 
-def router_plane(comparison, ax=None, log_cost=True, title=None):
+def router_plane(comparison, *, ax=None, log_cost=True, title=None):
     """Router curves on test against the oracle frontier and the bounds (lecture 6).
 
     Parameters
@@ -95,6 +112,11 @@ def router_plane(comparison, ax=None, log_cost=True, title=None):
     -------
     matplotlib Axes
     """
+    if not isinstance(comparison, Comparison):
+        raise ValueError(
+            "comparison must be an adaptlab.compare.Comparison (from compare_routers), "
+            f"got {type(comparison).__name__}."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
     family = comparison.family
@@ -103,22 +125,23 @@ def router_plane(comparison, ax=None, log_cost=True, title=None):
     frontier = comparison.frontier
     ax.plot(frontier.cost, frontier.accuracy, color="tab:red", lw=2.5,
             label=f"exact oracle frontier, {comparison.cost_kind} (no router crosses it)")
-    ax.plot(comparison.oracle.cost, comparison.oracle.accuracy, "*", color="tab:red", ms=13,
-            label="exact oracle, selection (Eq 4-5)")
+    ax.plot(comparison.oracle.selection_cost, comparison.oracle.accuracy, "*", color="tab:red",
+            ms=13, label="exact oracle, selection (Eq 4-5)")
     safe = comparison.conservative
-    ax.plot(safe.cost, safe.accuracy, "s", color="tab:blue", ms=8, label="conservative bound (Eq 9)")
+    ax.plot(safe.selection_cost, safe.accuracy, "s", color="tab:blue", ms=8,
+            label="conservative bound (Eq 9)")
     colors = plt.cm.tab10(np.linspace(0, 1, 10))[[1, 2, 4, 5, 6, 7]]
     for color, run in zip(colors, comparison.runs.values()):
-        cost = run.curve.cost(comparison.cost_kind)
+        cost = run.curve.cost_of(comparison.cost_kind)
         ax.plot(cost, run.curve.accuracy, color=color, lw=1.2, alpha=0.9, label=run.name)
-        ax.plot(comparison.point_cost(run.point), run.point.accuracy, "o", color=color,
+        ax.plot(run.point.cost_of(comparison.cost_kind), run.point.accuracy, "o", color=color,
                 mec="black", ms=7)
     _finish_plane(ax, family.costs, f"{comparison.cost_kind} cost per instance ({family.unit})",
                   "test accuracy", log_cost, title, legend_title="dots: calibrated on validation")
     return ax
 
 
-def alphas_per_state(alphas, names, ax=None, title=None):
+def alphas_per_state(alphas, names, *, ax=None, title=None):
     """Measured alpha_i per state (Fig 2 of the paper).
 
     Parameters
@@ -133,9 +156,14 @@ def alphas_per_state(alphas, names, ax=None, title=None):
     -------
     matplotlib Axes
     """
+    alphas = np.asarray(alphas, dtype=float)
+    if alphas.ndim != 1 or isinstance(names, str) or len(names) != alphas.size:
+        raise ValueError(
+            f"alphas and names must have one entry per state, got shapes {alphas.shape} "
+            f"and {np.shape(names)}."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    alphas = np.asarray(alphas, dtype=float)
     ax.plot(range(1, len(alphas)), alphas[1:], "o-", color="tab:blue")
     ax.axhline(np.nanmean(alphas[1:]), ls="--", color="0.5",
                label=f"mean alpha = {np.nanmean(alphas[1:]):.2f}")
@@ -149,7 +177,7 @@ def alphas_per_state(alphas, names, ax=None, title=None):
     return ax
 
 
-def image_grid(dataset, per_class=8, title=None):
+def image_grid(dataset, *, per_class=8, title=None):
     """Examples of every class, easiest to hardest from left to right.
 
     Parameters

@@ -18,7 +18,6 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 
-from . import bounds
 from .statespace import StateSpace
 
 __all__ = ["published_figures", "paper_table1", "family_state_space", "table1"]
@@ -79,7 +78,7 @@ def family_state_space(family):
     return space.pareto()
 
 
-def table1(tolerance=0.15):
+def table1(*, tolerance=0.15):
     """Table 1's conservative (alpha = 1) columns, rebuilt from published figures.
 
     Parameters
@@ -104,11 +103,11 @@ def table1(tolerance=0.15):
         ours = {"states": np.nan, "A_N": np.nan, "R_oracle": np.nan, "R_ratio": np.nan}
         if record.family in available:
             space = family_state_space(record.family)
-            bound = bounds.conservative(space)
+            bound = space.conservative()
             ours = {
                 "states": len(space),
                 "A_N": bound.accuracy,
-                "R_oracle": bound.cost,
+                "R_oracle": bound.selection_cost,
                 "R_ratio": bound.r_ratio,
             }
         difference = ours["R_ratio"] / record.r_ratio - 1.0

@@ -41,7 +41,7 @@ class Simulation:
     difficulty: np.ndarray
 
 
-def correlated_models(accuracies, n_instances=10_000, correlation=0.8, seed=0):
+def correlated_models(accuracies, *, n_instances=10_000, correlation=0.8, seed=0):
     """Correctness of N classifiers with given accuracies and correlated errors.
 
     Parameters
@@ -55,7 +55,8 @@ def correlated_models(accuracies, n_instances=10_000, correlation=0.8, seed=0):
         ``rho``: how much of each state's score is the shared difficulty.
         0 gives independent errors, 1 gives nested errors (alpha = 1).
     seed : int
-        Seed of the random draws; the same seed gives the same matrix.
+        Seed of the random draws, an integer >= 0; the same seed gives the
+        same matrix.
 
     Returns
     -------
@@ -69,11 +70,10 @@ def correlated_models(accuracies, n_instances=10_000, correlation=0.8, seed=0):
     >>> bool(np.all(sim.correct[:, 0] <= sim.correct[:, 1]))  # nested: alpha = 1
     True
     """
-    accuracies = check_accuracies(
-        accuracies, np.size(accuracies), name="accuracies", monotone=False
-    )
+    accuracies = check_accuracies(accuracies, np.size(accuracies))
     n_instances = check_positive_int(n_instances, "n_instances")
     rho = check_fraction(correlation, "correlation")
+    seed = check_positive_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     difficulty = rng.standard_normal(n_instances)
     noise = rng.standard_normal((n_instances, accuracies.size))

@@ -20,7 +20,7 @@ from ._validation import (
     check_positive_int,
     check_state_indices,
     check_state_space,
-    unpack_state_space,
+    frontier_indices,
 )
 
 __all__ = ["StateSpace", "pareto", "best_subset", "best_subsets", "read_csv"]
@@ -30,8 +30,10 @@ __all__ = ["StateSpace", "pareto", "best_subset", "best_subsets", "read_csv"]
 class StateSpace:
     """Named states with their costs and accuracies, ordered by cost.
 
-    Any bound in :mod:`adaptlab.bounds` takes a state space in place of
-    ``(costs, accuracies)``: ``bounds.conservative(space)``.
+    The formulas of :mod:`adaptlab.bounds` take plain arrays; a state space
+    has them as methods, so that errors can name its states:
+    ``space.conservative()`` is ``bounds.conservative(space.costs,
+    space.accuracies)``.
 
     Parameters
     ----------
@@ -42,20 +44,22 @@ class StateSpace:
     accuracies : array-like of shape (N,)
         Accuracy of each state, fractions in [0, 1]. Dominated states are
         allowed here (the bounds will name them); :meth:`pareto` drops them.
-    unit : str
+    unit : str, keyword-only
         Unit of ``costs``, e.g. ``"GFLOPs"``, ``"ms"``, ``"$"``.
 
     Examples
     --------
     >>> space = StateSpace(["small", "large"], [1.0, 10.0], [0.6, 0.8], unit="GFLOPs")
-    >>> round(bounds.conservative(space).r_ratio, 4)
+    >>> round(space.conservative().r_ratio, 4)
     3.5714
+    >>> round(space.constant_alpha(0.5).accuracy, 6)
+    0.9
     """
 
-    names: tuple = field()
-    costs: np.ndarray = field()
-    accuracies: np.ndarray = field()
-    unit: str = "GFLOPs"
+    names: tuple
+    costs: np.ndarray
+    accuracies: np.ndarray
+    unit: str = field(default="GFLOPs", kw_only=True)
 
     def __post_init__(self):
         if isinstance(self.names, str) or not hasattr(self.names, "__len__"):
@@ -66,7 +70,7 @@ class StateSpace:
             raise ValueError(f"names has {len(names)} entries but costs has {costs.size}.")
         if len(set(names)) != len(names):
             raise ValueError(f"names must be unique, got {list(names)}.")
-        accuracies = check_accuracies(self.accuracies, costs.size, names=names, monotone=False)
+        accuracies = check_accuracies(self.accuracies, costs.size)
         if not isinstance(self.unit, str) or not self.unit:
             raise ValueError(f"unit must be a non-empty string, got {self.unit!r}.")
         object.__setattr__(self, "names", names)
@@ -83,18 +87,63 @@ class StateSpace:
             tuple(self.names[i] for i in indices),
             self.costs[indices],
             self.accuracies[indices],
-            self.unit,
+            unit=self.unit,
         )
 
     def pareto(self):
         """The non-dominated states, as a new state space (see :func:`pareto`)."""
-        return self.subset(pareto(self.costs, self.accuracies))
+        return self.subset(np.sort(frontier_indices(self.costs, self.accuracies)))
 
     def to_frame(self):
         """The states as a DataFrame with columns name, cost, accuracy."""
         return pd.DataFrame(
             {"name": self.names, "cost": self.costs, "accuracy": self.accuracies}
         )
+
+    def _arrays(self):
+        """Costs and accuracies, checked for dominated states, which are named."""
+        return check_state_space(self.costs, self.accuracies, names=self.names)
+
+    # The paper's formulas, each :mod:`adaptlab.bounds`' function of the same name.
+
+    def general(self, alphas):
+        """Eq 7 with one alpha per state: :func:`adaptlab.bounds.general`."""
+        return bounds.general(*self._arrays(), alphas)
+
+    def constant_alpha(self, alpha):
+        """Eq 8 at one alpha: :func:`adaptlab.bounds.constant_alpha`."""
+        return bounds.constant_alpha(*self._arrays(), alpha)
+
+    def conservative(self):
+        """Eq 9, alpha = 1: :func:`adaptlab.bounds.conservative`."""
+        return bounds.conservative(*self._arrays())
+
+    def two_state(self):
+        """Eq 10, the dynamic range alone: :func:`adaptlab.bounds.two_state`."""
+        return bounds.two_state(*self._arrays())
+
+    def granularity(self):
+        """Eq 12, range minus granularity: :func:`adaptlab.bounds.granularity`."""
+        return bounds.granularity(*self._arrays())
+
+    def smallest_state_limit(self, n_classes):
+        """Eq 11 with R_2: :func:`adaptlab.bounds.smallest_state_limit`."""
+        return bounds.smallest_state_limit(*self._arrays(), n_classes)
+
+    def continuous(self):
+        """Eq 13, the continuous limit: :func:`adaptlab.bounds.continuous`."""
+        return bounds.continuous(*self._arrays())
+
+    def best_subset(self, k):
+        """The k states with the cheapest conservative oracle, as a new state space
+        (see :func:`best_subset`)."""
+        return self.subset(best_subset(*self._arrays(), k))
+
+    def best_subsets(self):
+        """:func:`best_subsets`, with the states' names in a column ``names``."""
+        table = best_subsets(*self._arrays())
+        table["names"] = [tuple(self.names[i] for i in states) for states in table["states"]]
+        return table
 
 
 def read_csv(path, unit="GFLOPs"):
@@ -129,11 +178,11 @@ def read_csv(path, unit="GFLOPs"):
             raise ValueError(f"path: column {column!r} of {str(path)!r} must hold numbers.")
     table = table.sort_values(["cost", "accuracy"], kind="stable")
     return StateSpace(
-        tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit
+        tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit=unit
     )
 
 
-def pareto(costs, accuracies=None):
+def pareto(costs, accuracies):
     """Indices of the non-dominated states, ascending in cost.
 
     A state is dominated when another state costs no more and is at least as
@@ -143,7 +192,7 @@ def pareto(costs, accuracies=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
         Costs in any order.
     accuracies : array-like of shape (N,)
 
@@ -157,14 +206,8 @@ def pareto(costs, accuracies=None):
     >>> pareto([1, 2, 3, 4], [0.5, 0.4, 0.7, 0.7]).tolist()
     [0, 2]
     """
-    costs, accuracies, names = unpack_state_space(costs, accuracies)
-    costs = check_costs(costs, names=names, ascending=False)
-    accuracies = check_accuracies(accuracies, costs.size, names=names, monotone=False)
-    # Cheapest first; among equal costs the most accurate first, so it wins.
-    order = np.lexsort((-accuracies, costs))
-    sorted_accuracies = accuracies[order]
-    best_before = np.maximum.accumulate(np.concatenate([[-np.inf], sorted_accuracies[:-1]]))
-    return order[sorted_accuracies > best_before]
+    costs = check_costs(costs, ascending=False)
+    return frontier_indices(costs, check_accuracies(accuracies, costs.size))
 
 
 def _subset_tables(costs, accuracies, k):
@@ -201,13 +244,15 @@ def _best_chain(costs, accuracies, tail, step, k):
     return np.array(chain)
 
 
-def best_subsets(costs, accuracies=None):
+def best_subsets(costs, accuracies):
     """The optimal state subsets of every size, with their conservative cost.
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
+        Ascending costs.
     accuracies : array-like of shape (N,)
+        Accuracies rising with cost.
 
     Returns
     -------
@@ -221,13 +266,13 @@ def best_subsets(costs, accuracies=None):
     rows = []
     for k in range(1, n_states + 1):
         states = _best_chain(costs, accuracies, tail, step, k)
-        cost = bounds.conservative(costs[states], accuracies[states]).cost
+        cost = bounds.conservative(costs[states], accuracies[states]).selection_cost
         ratio = costs[-1] / cost if cost > 0 else np.nan  # a free oracle has no ratio
         rows.append({"k": k, "states": tuple(states.tolist()), "cost": cost, "r_ratio": ratio})
     return pd.DataFrame(rows)
 
 
-def best_subset(costs, accuracies=None, k=None):
+def best_subset(costs, accuracies, k):
     """The k states whose conservative oracle (Eq 9) is cheapest (Fig 5-6).
 
     Only subsets that keep the most accurate (last) state are considered, so
@@ -237,10 +282,10 @@ def best_subset(costs, accuracies=None, k=None):
 
     Parameters
     ----------
-    costs : array-like of shape (N,), or a state space
+    costs : array-like of shape (N,)
         Ascending costs.
     accuracies : array-like of shape (N,)
-        Non-decreasing accuracies.
+        Accuracies rising with cost.
     k : int
         Number of states to keep, 1 <= k <= N.
 
@@ -251,12 +296,10 @@ def best_subset(costs, accuracies=None, k=None):
 
     Examples
     --------
-    >>> best_subset([1, 2, 10, 100], [0.5, 0.6, 0.8, 0.9], k=2).tolist()
+    >>> best_subset([1, 2, 10, 100], [0.5, 0.6, 0.8, 0.9], 2).tolist()
     [2, 3]
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    if k is None:
-        raise ValueError("k is required: how many states to keep.")
     k = check_positive_int(k, "k")
     if k > costs.size:
         raise ValueError(f"k must be at most the number of states ({costs.size}), got {k}.")

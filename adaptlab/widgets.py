@@ -33,14 +33,14 @@ def describe_point(comparison, router, position):
         raise ValueError(f"position must be a percentage in [0, 100], got {position!r}.")
     curve = comparison.runs[router].curve
     index = int(round(position / 100 * (len(curve) - 1)))
-    cost = float(curve.cost(comparison.cost_kind)[index])
+    cost = float(curve.cost_of(comparison.cost_kind)[index])
     return {
         "index": index,
         "threshold": float(curve.thresholds[index]),
         "accuracy": float(curve.accuracy[index]),
         "cost": cost,
         "r_ratio": bounds.r_ratio(comparison.family.costs[-1], cost),
-        "share_to_largest": float(curve.last_stage_share[index]),
+        "share_to_largest": float(curve.last_state_share[index]),
     }
 
 

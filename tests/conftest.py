@@ -23,7 +23,7 @@ def simulated_proba(n, seed, n_classes=10):
     """Probabilities whose argmax is right exactly where the simulator says,
     and whose confidence is higher on easier instances (so confidence routes)."""
     rng = np.random.default_rng(seed)
-    sim = correlated_models(ACCURACIES, n, correlation=0.8, seed=seed)
+    sim = correlated_models(ACCURACIES, n_instances=n, correlation=0.8, seed=seed)
     y = rng.integers(0, n_classes, n)
     wrong_label = (y + rng.integers(1, n_classes, n)) % n_classes
     easiness = 1 / (1 + np.exp(sim.difficulty))  # in (0, 1), high for easy instances
@@ -41,5 +41,5 @@ def family():
     proba_val, y_val = simulated_proba(1500, seed=1)
     proba_test, y_test = simulated_proba(1500, seed=2)
     names = tuple(f"m{i}" for i in range(len(ACCURACIES)))
-    return Family(names, np.geomspace(1, 200, len(ACCURACIES)), "MFLOPs",
-                  proba_val, proba_test, y_val, y_test)
+    return Family(names=names, costs=np.geomspace(1, 200, len(ACCURACIES)), unit="MFLOPs",
+                  proba_val=proba_val, proba_test=proba_test, y_val=y_val, y_test=y_test)

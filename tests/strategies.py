@@ -9,10 +9,10 @@ cost_values = st.integers(min_value=0, max_value=8_000).map(lambda c: c / 8)
 
 @st.composite
 def state_spaces(draw, min_states=1, max_states=7, min_accuracy=0.0):
-    """(costs, accuracies): ascending costs, non-decreasing accuracies in [0, 1]."""
+    """(costs, accuracies) on a Pareto frontier: both strictly increasing, accuracies in [0, 1]."""
     n = draw(st.integers(min_states, max_states))
-    costs = np.sort(np.array(draw(st.lists(cost_values, min_size=n, max_size=n))))
-    grid = draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n))
+    costs = np.sort(np.array(draw(st.lists(cost_values, min_size=n, max_size=n, unique=True))))
+    grid = draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n, unique=True))
     accuracies = min_accuracy + (1 - min_accuracy) * np.sort(np.array(grid)) / 1000
     return costs, accuracies
 
@@ -21,15 +21,24 @@ def state_spaces(draw, min_states=1, max_states=7, min_accuracy=0.0):
 def correctness(draw, max_instances=40, max_states=6, monotone=False):
     """(correct, costs): a boolean matrix and ascending costs for its columns.
 
-    With ``monotone=True`` the columns are reordered so that accuracy does not
-    decrease with cost, as the closed-form bounds require (Eq 3).
+    With ``monotone=True`` the states lie on a Pareto frontier, as the
+    closed-form bounds require (Eq 2-3): columns are reordered so that
+    accuracy strictly rises with cost, and costs are distinct.
     """
     n = draw(st.integers(1, max_instances))
     n_states = draw(st.integers(1, max_states))
-    correct = draw(hnp.arrays(bool, (n, n_states)))
     if monotone:
-        correct = correct[:, np.argsort(correct.sum(axis=0), kind="stable")]
-    costs = np.sort(np.array(draw(st.lists(cost_values, min_size=n_states, max_size=n_states))))
+        # Column i is right on a distinct number of instances, then shuffled.
+        counts = np.sort(draw(st.lists(st.integers(0, n), min_size=min(n_states, n + 1),
+                                       max_size=min(n_states, n + 1), unique=True)))
+        n_states = counts.size
+        correct = np.arange(n)[:, None] < counts[None, :]
+        for column in range(n_states):
+            correct[:, column] = draw(st.permutations(correct[:, column]))
+    else:
+        correct = draw(hnp.arrays(bool, (n, n_states)))
+    costs = np.sort(np.array(draw(st.lists(cost_values, min_size=n_states, max_size=n_states,
+                                           unique=monotone))))
     return correct, costs
 
 

@@ -1,4 +1,4 @@
-"""N-stage cascades: hand-worked cases, and the sweep against one threshold at a time."""
+"""N-state cascades: hand-worked cases, and the sweep against one threshold at a time."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from adaptlab import bounds
 from adaptlab.cascade import (
+    UnreachableTargetError,
     calibrate,
     operating_point,
     oracle_frontier,
@@ -109,6 +110,8 @@ def test_sweep_equals_one_threshold_at_a_time(case):
         assert curve.selection_cost[k] == pytest.approx(point.selection_cost, rel=1e-9, abs=1e-9)
         assert curve.sequential_cost[k] == pytest.approx(point.sequential_cost, rel=1e-9, abs=1e-9)
         np.testing.assert_allclose(curve.exit_share[k], point.exit_share, atol=1e-12)
+        assert curve.point(k).threshold == point.threshold
+        assert curve.point(k).r_ratio == pytest.approx(point.r_ratio) if point.selection_cost else True
 
 
 @given(cascades(), st.floats(-0.5, 1.5))
@@ -129,9 +132,9 @@ def test_sweep_runs_from_first_state_to_last(case):
     assert curve.accuracy[0] == pytest.approx(accuracies[0])
     assert curve.accuracy[-1] == pytest.approx(accuracies[-1])
     assert curve.exit_share[0, 0] == pytest.approx(1.0)
-    assert curve.last_stage_share[-1] == pytest.approx(1.0)
+    assert curve.last_state_share[-1] == pytest.approx(1.0)
     assert np.all(np.diff(curve.thresholds) > 0)
-    for monotone in (curve.selection_cost, curve.sequential_cost, curve.last_stage_share):
+    for monotone in (curve.selection_cost, curve.sequential_cost, curve.last_state_share):
         assert np.all(np.diff(monotone) >= -1e-9)
     assert np.all(curve.sequential_cost >= curve.selection_cost - 1e-9)
 
@@ -156,7 +159,7 @@ def test_oracle_frontier_ends_at_definition_2_1(case):
     assert frontier.cost[-1] == pytest.approx(np.mean(paid), rel=1e-9, abs=1e-9)
     assert frontier.accuracy[-1] == pytest.approx(correct.any(axis=1).mean())
     oracle = bounds.oracle(correct, costs)
-    assert frontier.cost[-1] == pytest.approx(oracle.cost)
+    assert frontier.cost[-1] == pytest.approx(oracle.selection_cost)
     assert frontier.accuracy[-1] == pytest.approx(oracle.accuracy)
     assert frontier.cost[0] == costs[0]
     assert np.all(np.diff(frontier.cost) >= 0)
@@ -168,7 +171,7 @@ def test_no_router_beats_the_oracle_frontier(case):
     curve = sweep(scores, correct, costs)
     frontier = oracle_frontier(correct, costs)
     for accuracy, cost in zip(curve.accuracy, curve.selection_cost):
-        least = cost_at_accuracy(frontier.accuracy, frontier.cost, accuracy)
+        least = cost_at_accuracy(frontier.cost, frontier.accuracy, target_accuracy=accuracy)
         assert cost >= least - 1e-9
 
 
@@ -202,10 +205,9 @@ def test_calibrate_is_most_accurate_within_budget(validation, budget, cost_kind)
     scores, correct, costs = validation
     threshold = calibrate(scores, correct, costs, budget=budget, cost_kind=cost_kind)
     point = operating_point(scores, correct, costs, threshold)
-    cost = point.sequential_cost if cost_kind == "sequential" else point.selection_cost
-    assert cost <= budget
+    assert point.cost_of(cost_kind) <= budget
     curve = sweep(scores, correct, costs)
-    assert point.accuracy == curve.accuracy[curve.cost(cost_kind) <= budget].max()
+    assert point.accuracy == curve.accuracy[curve.cost_of(cost_kind) <= budget].max()
 
 
 @pytest.mark.parametrize("share", [0.0, 0.1, 0.25, 0.5, 1.0])
@@ -226,10 +228,29 @@ def test_calibrated_threshold_reports_on_test(validation):
 
 def test_calibrate_unreachable_targets(validation):
     scores, correct, costs = validation
-    with pytest.raises(ValueError, match="target_accuracy"):
+    with pytest.raises(UnreachableTargetError, match="target_accuracy"):
         calibrate(scores, correct, costs, target_accuracy=0.99)
-    with pytest.raises(ValueError, match="budget"):
+    with pytest.raises(UnreachableTargetError, match="budget"):
         calibrate(scores, correct, costs, budget=0.5)
+    with pytest.raises(UnreachableTargetError, match="largest_share"):  # one state: all reach it
+        calibrate(scores[:, :1], correct[:, :1], costs[:1], largest_share=0.5)
+
+
+def test_bad_targets_are_not_mistaken_for_unreachable_ones():
+    for target in (85, "abc", np.nan, -0.5):
+        with pytest.raises(ValueError) as error:
+            calibrate(SCORES, CORRECT, COSTS, target_accuracy=target)
+        assert not isinstance(error.value, UnreachableTargetError)
+        assert "target_accuracy" in str(error.value)
+
+
+def test_largest_share_never_exceeds_the_share_asked_for_even_on_ties():
+    # Four instances tie at 0.5: RouteLLM's quantile rule would send all four
+    # up for a share of 0.25; here the share stays at or below it.
+    scores = [[0.5, 0.0]] * 4 + [[0.9, 0.0]] * 4
+    correct = [[True, True]] * 8
+    threshold = calibrate(scores, correct, [1.0, 10.0], largest_share=0.25)
+    assert operating_point(scores, correct, [1.0, 10.0], threshold).exit_share[-1] == 0.0
 
 
 # ---------------------------------------------------------------- bad input
@@ -283,7 +304,7 @@ def test_oracle_frontier_rejects_mismatched_costs():
 
 
 @given(cascades(), st.floats(-0.5, 1.5))
-def test_shared_computation_prices_the_exit_stage_only(case, threshold):
+def test_shared_computation_prices_the_exit_state_only(case, threshold):
     scores, correct, costs = case
     shared = costs + 0.5  # e.g. an early-exit network: stopping at i pays up to i once
     point = operating_point(scores, correct, costs, threshold, sequential_costs=shared)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from adaptlab import costs as costs_module
 from adaptlab.costs import (
     PRICE_COLUMNS,
     CostModel,
@@ -58,9 +59,9 @@ def setup():
 
 
 def test_convert_flops_by_hand():
-    assert convert_flops(1.5, "GFLOPs", "MFLOPs") == pytest.approx(1500.0)
-    np.testing.assert_allclose(convert_flops([250.0, 4000.0], "MFLOPs", "GFLOPs"), [0.25, 4.0])
-    assert isinstance(convert_flops(1, "FLOPs", "FLOPs"), float)
+    assert convert_flops(1.5, from_unit="GFLOPs", to_unit="MFLOPs") == pytest.approx(1500.0)
+    np.testing.assert_allclose(convert_flops([250.0, 4000.0], from_unit="MFLOPs", to_unit="GFLOPs"), [0.25, 4.0])
+    assert isinstance(convert_flops(1, from_unit="FLOPs", to_unit="FLOPs"), float)
 
 
 def test_device_time_and_energy_by_hand():
@@ -71,9 +72,9 @@ def test_device_time_and_energy_by_hand():
 @pytest.mark.parametrize(
     "call, argument",
     [
-        (lambda: convert_flops(1.0, "gigaflops", "GFLOPs"), "from_unit"),
-        (lambda: convert_flops(1.0, "GFLOPs", "GMACs"), "to_unit"),
-        (lambda: convert_flops(-1.0, "GFLOPs", "MFLOPs"), "values"),
+        (lambda: convert_flops(1.0, from_unit="gigaflops", to_unit="GFLOPs"), "from_unit"),
+        (lambda: convert_flops(1.0, from_unit="GFLOPs", to_unit="GMACs"), "to_unit"),
+        (lambda: convert_flops(-1.0, from_unit="GFLOPs", to_unit="MFLOPs"), "values"),
         (lambda: compute_time_ms(1.0, 0.0), "flops_per_s"),
         (lambda: compute_time_ms(float("nan"), 1.0), "flops"),
         (lambda: compute_energy_j(1.0, 1.0, -5.0), "power_w"),
@@ -88,10 +89,10 @@ def test_flop_helpers_name_the_bad_argument(call, argument):
 
 
 def test_sequential_and_selection_by_hand():
-    costs = CostModel("GFLOPs", [1.0, 10.0, 100.0])
+    costs = CostModel(unit="GFLOPs", costs=[1.0, 10.0, 100.0])
     exits = [0, 2, 1]
     sequential = states_run_from_exits(exits, 3)
-    selection = states_run_from_exits(exits, 3, sequential=False)
+    selection = states_run_from_exits(exits, 3, cost_kind="selection")
     np.testing.assert_allclose(costs.per_instance(sequential), [1.0, 111.0, 11.0])
     np.testing.assert_allclose(costs.per_instance(selection), [1.0, 100.0, 10.0])
     # call rates of the sequential cascade: 3/3, 2/3, 1/3 -> 1 + 20/3 + 100/3 = 41 = 123 / 3
@@ -101,9 +102,9 @@ def test_sequential_and_selection_by_hand():
 def test_one_cascade_priced_in_every_unit():
     states_run = states_run_from_exits([0, 1, 1, 0], 2)
     models = [
-        CostModel("GFLOPs", [0.5, 8.0]),
-        CostModel("ms", [3.0, 40.0]),
-        CostModel("$", [0.0001, 0.003]),
+        CostModel(unit="GFLOPs", costs=[0.5, 8.0]),
+        CostModel(unit="ms", costs=[3.0, 40.0]),
+        CostModel(unit="$", costs=[0.0001, 0.003]),
     ]
     means = [model.per_instance(states_run).mean() for model in models]
     # half the instances pay the first state, half pay both
@@ -111,7 +112,7 @@ def test_one_cascade_priced_in_every_unit():
 
 
 def test_per_state_is_a_copy_and_costs_are_read_only():
-    model = CostModel("ms", [1.0, 2.0], names=["a", "b"])
+    model = CostModel(unit="ms", costs=[1.0, 2.0], names=["a", "b"])
     model.per_state()[0] = 99.0
     assert model.per_state()[0] == 1.0
     assert model.names == ("a", "b")
@@ -129,7 +130,7 @@ def test_mean_cost_from_call_rates_matches_per_instance_mean(runs, data):
     costs = data.draw(
         hnp.arrays(float, runs.shape[1], elements=st.floats(0, 1e6, allow_nan=False))
     )
-    model = CostModel("GFLOPs", costs)
+    model = CostModel(unit="GFLOPs", costs=costs)
     assert model.mean_cost(runs.mean(axis=0)) == pytest.approx(
         model.per_instance(runs).mean(), rel=1e-9, abs=1e-9
     )
@@ -162,7 +163,7 @@ def test_cost_model_rejects_bad_input(kwargs, argument):
     ],
 )
 def test_cost_model_methods_name_the_bad_argument(method, value, argument):
-    model = CostModel("ms", [1.0, 2.0])
+    model = CostModel(unit="ms", costs=[1.0, 2.0])
     with pytest.raises(ValueError, match=argument):
         getattr(model, method)(value)
 
@@ -173,7 +174,7 @@ def test_cost_model_methods_name_the_bad_argument(method, value, argument):
         ({"exit_state": [0, 3], "n_states": 3}, "exit_state"),
         ({"exit_state": [0.5], "n_states": 3}, "exit_state"),
         ({"exit_state": [0], "n_states": 0}, "n_states"),
-        ({"exit_state": [0], "n_states": 2, "sequential": "yes"}, "sequential"),
+        ({"exit_state": [0], "n_states": 2, "cost_kind": "yes"}, "cost_kind"),
     ],
 )
 def test_states_run_from_exits_rejects_bad_input(kwargs, argument):
@@ -184,16 +185,38 @@ def test_states_run_from_exits_rejects_bad_input(kwargs, argument):
 # ---------------------------------------------------------------- measured latency
 
 
-def test_measure_latency_is_positive_and_finite():
-    latency = measure_latency_ms(np.sort, np.random.default_rng(0).random(1000))
-    assert latency > 0 and math.isfinite(latency)
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake perf_counter: each call to ``predict`` takes the next duration listed."""
+    durations = []
+    ticks = iter(())
+
+    def start(*seconds):
+        nonlocal ticks
+        durations.extend(seconds)
+        ticks = iter([t for d in seconds for t in (0.0, d)])
+
+    monkeypatch.setattr(costs_module.time, "perf_counter", lambda: next(ticks))
+    return start
 
 
-def test_latency_cost_model_measures_every_state():
-    inputs = np.ones(100)
-    model = latency_cost_model([np.sum, np.cumsum], inputs, repeats=2, names=["sum", "cumsum"])
-    assert model.unit == "ms" and model.names == ("sum", "cumsum")
-    assert np.all(np.isfinite(model.per_state())) and np.all(model.per_state() > 0)
+def test_measure_latency_is_the_median_time_per_instance(clock):
+    clock(0.02, 0.05, 0.03)  # three timings of a batch of 10: the median is 30 ms
+    assert measure_latency_ms(lambda batch: batch, list(range(10)), repeats=3) == pytest.approx(3.0)
+
+
+def test_latency_cost_model_times_each_state_on_the_same_batch(clock):
+    calls = []
+
+    def recorder(name):
+        return lambda batch: calls.append((name, len(batch)))
+
+    clock(0.001, 0.003, 0.010, 0.020)  # fast: 1 and 3 ms; slow: 10 and 20 ms, for 5 inputs
+    model = latency_cost_model([recorder("fast"), recorder("slow")], np.ones(5), repeats=2,
+                               names=["fast", "slow"])
+    assert calls == [("fast", 5)] * 2 + [("slow", 5)] * 2
+    assert model.unit == "ms" and model.names == ("fast", "slow")
+    np.testing.assert_allclose(model.per_state(), [2.0 / 5, 15.0 / 5])
 
 
 @pytest.mark.parametrize(
@@ -224,9 +247,9 @@ def test_bundled_price_table_has_the_documented_columns():
 
 def test_api_call_cost_by_hand_on_a_custom_table(toy_prices):
     # small: (1000 * $1 + 500 * $2) / 1e6 = $0.002; large: (1000 * $10 + 500 * $30) / 1e6 = $0.025
-    assert api_call_cost("small", 1000, 500, toy_prices) == pytest.approx(0.002)
+    assert api_call_cost("small", 1000, 500, prices=toy_prices) == pytest.approx(0.002)
     np.testing.assert_allclose(
-        api_call_cost("large", [1000, 0], [500, 100], toy_prices), [0.025, 0.003]
+        api_call_cost("large", [1000, 0], [500, 100], prices=toy_prices), [0.025, 0.003]
     )
 
 
@@ -240,7 +263,7 @@ def test_api_call_cost_follows_the_bundled_table():
 
 
 def test_api_cost_model_by_hand(toy_prices):
-    model = api_cost_model(["small", "large"], 1000, [500, 1000], toy_prices)
+    model = api_cost_model(["small", "large"], 1000, [500, 1000], prices=toy_prices)
     assert model.unit == "$" and model.names == ("small", "large")
     # large answers at more length: (1000 * 10 + 1000 * 30) / 1e6 = 0.04
     np.testing.assert_allclose(model.per_state(), [0.002, 0.04])
@@ -250,7 +273,7 @@ def test_own_price_table_from_csv(tmp_path, toy_prices):
     path = tmp_path / "my_prices.csv"
     toy_prices.to_csv(path, index=False)
     prices = load_api_prices(path)
-    assert api_call_cost("large", 1e6, 0, prices) == pytest.approx(10.0)
+    assert api_call_cost("large", 1e6, 0, prices=prices) == pytest.approx(10.0)
 
 
 @pytest.mark.parametrize(
@@ -264,18 +287,18 @@ def test_own_price_table_from_csv(tmp_path, toy_prices):
 def test_bad_price_table_is_rejected(toy_prices, column, value, argument):
     toy_prices.loc[1, column] = value
     with pytest.raises(ValueError, match=argument):
-        api_call_cost("small", 1, 1, toy_prices)
+        api_call_cost("small", 1, 1, prices=toy_prices)
 
 
 @pytest.mark.parametrize(
     "call, argument",
     [
-        (lambda p: api_call_cost("huge", 1, 1, p), "model"),
-        (lambda p: api_call_cost("small", [1, 2], [1, 2, 3], p), "input_tokens"),
-        (lambda p: api_call_cost("small", -5, 1, p), "input_tokens"),
-        (lambda p: api_call_cost("small", 1, 1, p.drop(columns="model")), "prices"),
-        (lambda p: api_cost_model(["small", "large"], [1, 2, 3], 1, p), "input_tokens"),
-        (lambda p: api_cost_model("small", 1, 1, p), "models"),
+        (lambda p: api_call_cost("huge", 1, 1, prices=p), "model"),
+        (lambda p: api_call_cost("small", [1, 2], [1, 2, 3], prices=p), "input_tokens"),
+        (lambda p: api_call_cost("small", -5, 1, prices=p), "input_tokens"),
+        (lambda p: api_call_cost("small", 1, 1, prices=p.drop(columns="model")), "prices"),
+        (lambda p: api_cost_model(["small", "large"], [1, 2, 3], 1, prices=p), "input_tokens"),
+        (lambda p: api_cost_model("small", 1, 1, prices=p), "models"),
     ],
 )
 def test_api_pricing_names_the_bad_argument(toy_prices, call, argument):
@@ -301,10 +324,10 @@ def test_edge_cloud_parts_by_hand(setup):
     ],
 )
 def test_edge_first_escalation_pays_both(setup, unit, per_state, served):
-    model = setup.cost_model(unit)
+    model = setup.cost_model(unit=unit)
     assert model.unit == unit and model.names == ("edge", "cloud")
     np.testing.assert_allclose(model.per_state(), per_state)
-    np.testing.assert_allclose(setup.serving_costs([False, True], unit), served)
+    np.testing.assert_allclose(setup.serving_costs([False, True], unit=unit), served)
     # the same numbers through the generic interface
     runs = states_run_from_exits([0, 1], 2)
     np.testing.assert_allclose(model.per_instance(runs), served)
@@ -329,6 +352,6 @@ def test_edge_cloud_setup_names_the_bad_field(setup, field, value):
 
 def test_edge_cloud_rejects_bad_unit_and_escalation(setup):
     with pytest.raises(ValueError, match="unit"):
-        setup.cost_model("kWh")
+        setup.cost_model(unit="kWh")
     with pytest.raises(ValueError, match="escalated"):
         setup.serving_costs([0, 2])

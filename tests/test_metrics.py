@@ -1,7 +1,10 @@
 """Curve metrics on hand-made curves whose answers are known."""
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from adaptlab.cascade import oracle_frontier, sweep
 from adaptlab.metrics import (
@@ -31,51 +34,84 @@ LINEAR_SHARE = np.linspace(0, 1, 11)
     "target, expected", [(0.0, 1.0), (0.5, 1.0), (0.6, 2.0), (0.7, 2.0), (0.9, 5.0)]
 )
 def test_cost_at_accuracy_takes_the_cheapest_point_reaching_it(target, expected):
-    assert cost_at_accuracy(ACCURACY, COST, target) == expected
+    assert cost_at_accuracy(COST, ACCURACY, target_accuracy=target) == expected
 
 
 def test_cost_at_accuracy_ignores_order_and_dominated_points():
-    assert cost_at_accuracy([0.9, 0.7, 0.6], [5.0, 2.0, 3.0], 0.65) == 2.0
+    assert cost_at_accuracy([5.0, 2.0, 3.0], [0.9, 0.7, 0.6], target_accuracy=0.65) == 2.0
 
 
 def test_cost_at_an_unreachable_accuracy_is_nan():
-    assert np.isnan(cost_at_accuracy(ACCURACY, COST, 0.95))
-    assert np.isnan(r_ratio_at(ACCURACY, COST, 0.95, largest_cost=10.0))
-    assert np.isnan(delta_r_at(ACCURACY, COST, 0.95, largest_cost=10.0))
+    assert np.isnan(cost_at_accuracy(COST, ACCURACY, target_accuracy=0.95))
+    assert np.isnan(r_ratio_at(COST, ACCURACY, target_accuracy=0.95, largest_cost=10.0))
+    assert np.isnan(delta_r_at(COST, ACCURACY, target_accuracy=0.95, largest_cost=10.0))
 
 
 def test_paper_gains_by_hand():
     # R_N = 10 and A_N = 0.7: the curve reaches 0.7 for 2, five times cheaper.
-    assert r_ratio_at(ACCURACY, COST, 0.7, largest_cost=10.0) == 5.0
-    assert delta_r_at(ACCURACY, COST, 0.7, largest_cost=10.0) == 8.0
+    assert r_ratio_at(COST, ACCURACY, target_accuracy=0.7, largest_cost=10.0) == 5.0
+    assert delta_r_at(COST, ACCURACY, target_accuracy=0.7, largest_cost=10.0) == 8.0
     assert delta_a_best(ACCURACY, largest_accuracy=0.7) == pytest.approx(0.2)
 
 
 def test_oracle_frontier_gains_match_the_exact_oracle():
     correct = [[1, 1], [0, 1], [0, 0], [1, 0]]  # A_N = 0.5, R_N = 10
     frontier = oracle_frontier(correct, [1.0, 10.0])
-    assert r_ratio_at(frontier.accuracy, frontier.cost, 0.5, largest_cost=10.0) == 10.0
+    assert r_ratio_at(frontier.cost, frontier.accuracy, target_accuracy=0.5,
+                      largest_cost=10.0) == 10.0
     assert delta_a_best(frontier.accuracy, largest_accuracy=0.5) == 0.25
 
 
 # ---------------------------------------------------------------- RouteLLM
 
+GAP = dict(weak_accuracy=0.6, strong_accuracy=0.8)
+LINEAR_ACCURACY = 0.6 + 0.2 * LINEAR_SHARE  # a router whose PGR equals its share
+
 
 def test_pgr_by_hand():
-    np.testing.assert_allclose(performance_gap_recovered([0.5, 0.6, 0.9], 0.5, 0.9), [0, 0.25, 1])
+    np.testing.assert_allclose(
+        performance_gap_recovered([0.5, 0.6, 0.9], weak_accuracy=0.5, strong_accuracy=0.9),
+        [0, 0.25, 1])
     # A router can beat the strong model.
-    assert performance_gap_recovered(0.95, 0.5, 0.9) == pytest.approx(1.125)
+    assert performance_gap_recovered(
+        0.95, weak_accuracy=0.5, strong_accuracy=0.9) == pytest.approx(1.125)
 
 
 def test_linear_pgr_curve():
-    assert average_performance_gap_recovered(LINEAR_SHARE, LINEAR_SHARE) == pytest.approx(0.5)
-    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.5) == pytest.approx(0.5)
-    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.8) == pytest.approx(0.8)
+    assert average_performance_gap_recovered(
+        LINEAR_SHARE, LINEAR_ACCURACY, **GAP) == pytest.approx(0.5)
+    for target in (0.5, 0.8):
+        assert call_performance_threshold(
+            LINEAR_SHARE, LINEAR_ACCURACY, **GAP, target_pgr=target) == pytest.approx(target)
+
+
+def test_cpt_counts_a_point_that_meets_the_target_exactly():
+    # PGR of 0.7 between 0.6 and 0.8 rounds to 0.4999...: compared as a ratio,
+    # the point at share 0.5 was skipped and CPT(50%) came out 1.0.
+    assert performance_gap_recovered(0.7, **GAP) < 0.5
+    assert call_performance_threshold([0, 0.5, 1], [0.6, 0.7, 0.8], **GAP, target_pgr=0.5) == 0.5
+
+
+@given(st.integers(2, 60), st.data())
+def test_cpt_agrees_with_exact_rational_arithmetic(n, data):
+    # Accuracies k / n, as measured on n instances; the target in fractions.
+    counts = sorted(data.draw(st.lists(st.integers(0, n), min_size=3, max_size=8)))
+    assume(counts[0] < counts[-1])
+    shares = np.linspace(0, 1, len(counts))
+    x = Fraction(data.draw(st.integers(0, 20)), 20)
+    target = Fraction(counts[0], n) + x * Fraction(counts[-1] - counts[0], n)
+    expected = min(s for s, k in zip(shares, counts) if Fraction(k, n) >= target)
+    accuracy = np.array(counts) / n
+    cpt = call_performance_threshold(shares, accuracy, weak_accuracy=accuracy[0],
+                                     strong_accuracy=accuracy[-1], target_pgr=float(x))
+    assert cpt == expected
 
 
 def test_cpt_takes_the_next_operating_point_without_interpolating():
-    assert call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 0.45) == pytest.approx(0.5)
-    assert call_performance_threshold([0.0, 0.2, 1.0], [0.0, 0.9, 1.0], 0.5) == 0.2
+    assert call_performance_threshold(
+        LINEAR_SHARE, LINEAR_ACCURACY, **GAP, target_pgr=0.45) == pytest.approx(0.5)
+    assert call_performance_threshold(
+        [0.0, 0.2, 1.0], [0.6, 0.78, 0.8], **GAP, target_pgr=0.5) == 0.2
 
 
 def test_cpt_on_tied_scores_is_a_whole_step_from_routellms_interpolation():
@@ -86,26 +122,29 @@ def test_cpt_on_tied_scores_is_a_whole_step_from_routellms_interpolation():
     votes = rng.integers(1, 4, n) / 3
     correct = np.column_stack([rng.random(n) < votes, np.ones(n, bool)])
     curve = sweep(np.column_stack([votes, np.zeros(n)]), correct, [1.0, 10.0])
-    pgr = performance_gap_recovered(curve.accuracy, curve.accuracy[0], curve.accuracy[-1])
-    share = curve.last_stage_share
-    cpt = call_performance_threshold(share, pgr, 0.5)
+    gap = dict(weak_accuracy=curve.accuracy[0], strong_accuracy=curve.accuracy[-1])
+    pgr = performance_gap_recovered(curve.accuracy, **gap)
+    share = curve.last_state_share
+    cpt = call_performance_threshold(share, curve.accuracy, **gap, target_pgr=0.5)
     assert cpt == share[np.argmax(pgr >= 0.5)]
     routellm = np.interp(0.5, pgr, share)  # as routellm/evals/evaluate.py
     assert cpt - routellm > 10 / n
 
 
 def test_cpt_of_an_unreachable_pgr_is_nan():
-    assert np.isnan(call_performance_threshold([0.0, 0.5, 1.0], [0.0, 0.5, 0.8], 0.9))
+    assert np.isnan(call_performance_threshold(
+        [0.0, 0.5, 1.0], [0.6, 0.7, 0.76], **GAP, target_pgr=0.9))
 
 
 def test_apgr_of_a_router_that_recovers_the_gap_early():
-    # Trapezoids: 0.2 * (0 + 0.9) / 2 + 0.8 * (0.9 + 1) / 2.
-    assert average_performance_gap_recovered([0, 0.2, 1], [0, 0.9, 1]) == pytest.approx(0.85)
+    # PGR 0, 0.9, 1 at shares 0, 0.2, 1. Trapezoids: 0.2 * 0.9 / 2 + 0.8 * 1.9 / 2.
+    apgr = average_performance_gap_recovered([0, 0.2, 1], [0.6, 0.78, 0.8], **GAP)
+    assert apgr == pytest.approx(0.85)
 
 
 def test_apgr_keeps_tied_shares_in_the_order_given():
     # A vertical step at share 0.5 adds no area: 0.5 * 0.1 + 0.5 * 0.9.
-    apgr = average_performance_gap_recovered([0, 0.5, 0.5, 1], [0, 0.2, 0.8, 1])
+    apgr = average_performance_gap_recovered([0, 0.5, 0.5, 1], [0.6, 0.64, 0.76, 0.8], **GAP)
     assert apgr == pytest.approx(0.5)
 
 
@@ -113,10 +152,12 @@ def test_random_router_scores_half_an_apgr():
     rng = np.random.default_rng(1)
     correct = rng.random((20_000, 2)) < [0.6, 0.8]
     curve = sweep(random_scores(20_000, 2, seed=2), correct, [1.0, 10.0])
-    pgr = performance_gap_recovered(curve.accuracy, curve.accuracy[0], curve.accuracy[-1])
-    share = curve.last_stage_share
-    assert average_performance_gap_recovered(share, pgr) == pytest.approx(0.5, abs=0.02)
-    assert call_performance_threshold(share, pgr, 0.5) == pytest.approx(0.5, abs=0.05)
+    gap = dict(weak_accuracy=curve.accuracy[0], strong_accuracy=curve.accuracy[-1])
+    share = curve.last_state_share
+    assert average_performance_gap_recovered(
+        share, curve.accuracy, **gap) == pytest.approx(0.5, abs=0.02)
+    assert call_performance_threshold(
+        share, curve.accuracy, **gap, target_pgr=0.5) == pytest.approx(0.5, abs=0.05)
 
 
 # ---------------------------------------------------------------- RouterBench
@@ -166,8 +207,8 @@ def test_oracle_frontier_has_the_largest_aiq(case):
     frontier = oracle_frontier(correct, costs)
     max_cost = max(curve.selection_cost.max(), frontier.cost.max())
     assume(max_cost > costs[0])
-    router = average_improvement_in_quality(curve.selection_cost, curve.accuracy, max_cost)
-    oracle = average_improvement_in_quality(frontier.cost, frontier.accuracy, max_cost)
+    router = average_improvement_in_quality(curve.selection_cost, curve.accuracy, max_cost=max_cost)
+    oracle = average_improvement_in_quality(frontier.cost, frontier.accuracy, max_cost=max_cost)
     assert oracle >= router - 1e-9
 
 
@@ -177,25 +218,32 @@ def test_oracle_frontier_has_the_largest_aiq(case):
 @pytest.mark.parametrize(
     "call, name",
     [
-        (lambda: cost_at_accuracy(ACCURACY, COST, 90), "percentage"),
-        (lambda: cost_at_accuracy(ACCURACY * 100, COST, 0.9), "percentage"),
-        (lambda: cost_at_accuracy(ACCURACY, COST[:2], 0.9), "cost and accuracy"),
-        (lambda: cost_at_accuracy([], [], 0.9), "cost"),
-        (lambda: cost_at_accuracy(ACCURACY, [1.0, np.nan, 2.0], 0.9), "cost"),
-        (lambda: performance_gap_recovered(0.7, 0.8, 0.8), "no gap"),
-        (lambda: performance_gap_recovered(70, 0.5, 0.9), "percentage"),
-        (lambda: call_performance_threshold(LINEAR_SHARE, LINEAR_SHARE, 50), "target_pgr"),
-        (lambda: average_performance_gap_recovered([0.1, 1.0], [0.0, 1.0]), "strong_call_share"),
-        (lambda: average_performance_gap_recovered([0, 50, 100], [0, 0.5, 1]), "percentage"),
+        (lambda: cost_at_accuracy(COST, ACCURACY, target_accuracy=90), "percentage"),
+        (lambda: cost_at_accuracy(COST, ACCURACY * 100, target_accuracy=0.9), "percentage"),
+        (lambda: cost_at_accuracy(COST[:2], ACCURACY, target_accuracy=0.9), "cost and accuracy"),
+        (lambda: cost_at_accuracy([], [], target_accuracy=0.9), "cost"),
+        (lambda: cost_at_accuracy([1.0, np.nan, 2.0], ACCURACY, target_accuracy=0.9), "cost"),
+        (lambda: performance_gap_recovered(0.7, weak_accuracy=0.8, strong_accuracy=0.8),
+         "no gap"),
+        (lambda: performance_gap_recovered(70, **GAP), "percentage"),
+        (lambda: call_performance_threshold(LINEAR_SHARE, LINEAR_ACCURACY, **GAP, target_pgr=50),
+         "target_pgr"),
+        (lambda: average_performance_gap_recovered([0.1, 1.0], [0.6, 0.8], **GAP),
+         "strong_call_share"),
+        (lambda: average_performance_gap_recovered([0, 50, 100], [0.6, 0.7, 0.8], **GAP),
+         "percentage"),
         (lambda: average_improvement_in_quality([1, 1], [0.5, 0.6]), "cost"),
         (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost=1.5), "max_cost"),
         (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost="x"), "max_cost"),
         (lambda: average_improvement_in_quality([1, 2], [0.5, 0.6], max_cost=np.inf), "max_cost"),
-        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost=None), "largest_cost"),
-        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost="ten"), "largest_cost"),
-        (lambda: r_ratio_at(ACCURACY, COST, 0.7, largest_cost=-1.0), "largest_cost"),
-        (lambda: delta_r_at(ACCURACY, COST, 0.7, largest_cost=None), "largest_cost"),
-        (lambda: delta_r_at(ACCURACY, COST, 0.7, largest_cost=np.nan), "largest_cost"),
+        (lambda: r_ratio_at(COST, ACCURACY, target_accuracy=0.7, largest_cost=None),
+         "largest_cost"),
+        (lambda: r_ratio_at(COST, ACCURACY, target_accuracy=0.7, largest_cost="ten"),
+         "largest_cost"),
+        (lambda: r_ratio_at(COST, ACCURACY, target_accuracy=0.7, largest_cost=-1.0),
+         "largest_cost"),
+        (lambda: delta_r_at(COST, ACCURACY, target_accuracy=0.7, largest_cost=np.nan),
+         "largest_cost"),
         (lambda: nondecreasing_convex_hull([[1, 2]], [[0.5, 0.6]]), "cost"),
     ],
 )

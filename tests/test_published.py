@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-from adaptlab import bounds
 from adaptlab.published import family_state_space, paper_table1, published_figures, table1
 
 
@@ -17,7 +16,7 @@ def test_figures_are_fractions_with_sources():
 def test_efficientnet_reproduces_within_tolerance():
     space = family_state_space("EfficientNet")
     assert len(space) == 8
-    point = bounds.conservative(space)
+    point = space.conservative()
     assert point.r_ratio == pytest.approx(59.74, abs=0.01)
 
 
@@ -25,7 +24,7 @@ def test_vit_keeps_its_pareto_frontier():
     space = family_state_space("ViT")
     assert len(space) == 7
     assert "vit_l_16 IMAGENET1K_V1" not in space.names  # dominated
-    assert bounds.conservative(space).r_ratio == pytest.approx(48.55, abs=0.01)
+    assert space.conservative().r_ratio == pytest.approx(48.55, abs=0.01)
 
 
 def test_table1_says_which_rows_match_and_why():

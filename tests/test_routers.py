@@ -79,7 +79,7 @@ def test_random_router_on_two_states_is_the_straight_line(family):
     proba, _, correct = family
     curve = sweep(random_scores(len(proba), 2), correct[:, [0, 2]], [1.0, 10.0])
     accuracies = correct[:, [0, 2]].mean(axis=0)
-    straight = accuracies[0] + curve.last_stage_share * (accuracies[1] - accuracies[0])
+    straight = accuracies[0] + curve.last_state_share * (accuracies[1] - accuracies[0])
     assert np.abs(curve.accuracy - straight).max() < 0.08
 
 
@@ -123,7 +123,7 @@ def test_agreement_plugs_into_sweep(family):
     curve = sweep(abc.scores, abc.predictions == y[:, None], abc.costs)
     assert curve.thresholds.tolist() == [0.5, 1.0, np.inf]  # two members agree or not
     assert curve.accuracy[-1] == correct[:, 2].mean()
-    assert curve.selection_cost.tolist() == [3.0, 3.0 + 7.0 * curve.last_stage_share[1], 10.0]
+    assert curve.selection_cost.tolist() == [3.0, 3.0 + 7.0 * curve.last_state_share[1], 10.0]
 
 
 @pytest.mark.parametrize(

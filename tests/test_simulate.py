@@ -23,9 +23,9 @@ def test_accuracies_are_exact(accuracies, n, correlation, seed):
 
 
 def test_same_seed_same_matrix():
-    a = correlated_models([0.5, 0.8], 500, 0.5, seed=3)
-    b = correlated_models([0.5, 0.8], 500, 0.5, seed=3)
-    c = correlated_models([0.5, 0.8], 500, 0.5, seed=4)
+    a = correlated_models([0.5, 0.8], n_instances=500, correlation=0.5, seed=3)
+    b = correlated_models([0.5, 0.8], n_instances=500, correlation=0.5, seed=3)
+    c = correlated_models([0.5, 0.8], n_instances=500, correlation=0.5, seed=4)
     np.testing.assert_array_equal(a.correct, b.correct)
     assert not np.array_equal(a.correct, c.correct)
 
@@ -33,19 +33,19 @@ def test_same_seed_same_matrix():
 def test_alpha_grows_with_correlation_from_independent_to_nested():
     accuracies = [0.5, 0.6, 0.7, 0.8]
     measured = [
-        np.nanmean(bounds.alphas(correlated_models(accuracies, 20_000, rho).correct))
+        np.nanmean(bounds.alphas(correlated_models(accuracies, n_instances=20_000, correlation=rho).correct))
         for rho in (0.0, 0.3, 0.6, 0.9, 1.0)
     ]
     assert np.all(np.diff(measured) > 0)
     assert measured[-1] == 1.0
     # Independent errors: alpha_i = product of the smaller states' error rates.
-    independent = bounds.alphas(correlated_models(accuracies, 50_000, 0.0).correct)
+    independent = bounds.alphas(correlated_models(accuracies, n_instances=50_000, correlation=0.0).correct)
     expected = np.cumprod(1 - np.array(accuracies))[:-1]
     np.testing.assert_allclose(independent[1:], expected, atol=0.01)
 
 
 def test_harder_instances_are_wrong_more_often():
-    sim = correlated_models([0.6, 0.7, 0.8], 5000, 0.8)
+    sim = correlated_models([0.6, 0.7, 0.8], n_instances=5000, correlation=0.8)
     n_right = sim.correct.sum(axis=1)
     assert np.corrcoef(sim.difficulty, n_right)[0, 1] < -0.5
 
@@ -55,6 +55,7 @@ def test_harder_instances_are_wrong_more_often():
     (dict(accuracies=[]), "accuracies is empty"),
     (dict(accuracies=[0.5], correlation=2.0), "correlation must be in"),
     (dict(accuracies=[0.5], n_instances=0), "n_instances must be an integer"),
+    (dict(accuracies=[0.5], seed=None), "seed must be an integer"),  # determinism
 ])
 def test_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
