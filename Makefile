@@ -1,12 +1,17 @@
 # Two commands do all the set-up on a fresh machine:
 #   make lab    create .venv, install, register the kernel, open the course
 #   make test   create .venv, install, run every test (library, notebooks)
+#
+# Options: make lab PORT=8890 BROWSER=no IP=0.0.0.0
 
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
-START  := notebooks/00_start_here.ipynb
+PYTHON  ?= python3
+PORT    ?= 8888
+IP      ?= 127.0.0.1
+BROWSER ?= yes
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+START   := notebooks/00_start_here.ipynb
 # JupyterLab refuses root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -14,27 +19,34 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
+	@echo "                options: PORT=8888 BROWSER=no IP=127.0.0.1"
 	@echo "make test       run all tests (sets everything up first)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove the virtual environment and caches"
 
+# The checkout itself goes on the venv's path (a .pth file): the notebooks and
+# `.venv/bin/python -m adaptlab` always run the library as it is in adaptlab/.
+# The course kernel is registered inside the venv, not in your home folder.
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "import pathlib, sysconfig; \
+	  pathlib.Path(sysconfig.get_paths()['purelib'], 'adaptlab-checkout.pth').write_text('$(CURDIR)\n')"
+	$(BIN)/python -m ipykernel install --sys-prefix --name adaptlab \
+	  --display-name "Python (adaptlab)" > /dev/null
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/python -m ipykernel install --user --name adaptlab --display-name "Python (adaptlab)"
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(START)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --ip=$(IP) --port=$(PORT) \
+	  $(if $(filter no,$(BROWSER)),--no-browser) --LabApp.default_url=/lab/tree/$(START)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests adaptlab notebooks --doctest-modules --nbval-lax
+	$(BIN)/python -m pytest tests adaptlab notebooks --doctest-modules --nbval-lax \
+	  --nbval-current-env
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_bounds.py
-	$(BIN)/python benchmarks/bench_routers.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -52,13 +52,25 @@ def _families(splits, with_torch, seed, progress, cache_dir):
         )
 
 
-def run_tour(n_samples=20_000, with_torch=True, output_dir="tour-output", seed=0,
+def _output_folder(output_dir):
+    """The folder for the figures, created now: a bad path fails before any work."""
+    output = Path(output_dir)
+    if output.exists() and not output.is_dir():
+        raise ValueError(f"output_dir {str(output)!r} is a file, not a folder: choose another path.")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"output_dir {str(output)!r} cannot be created: {error.strerror}.") from None
+    return output
+
+
+def run_tour(*, n_instances=20_000, with_torch=True, output_dir="tour-output", seed=0,
              progress=True, cache_dir=None, echo=print):
     """Run the course's main experiment end to end and save its figures.
 
     Parameters
     ----------
-    n_samples : int
+    n_instances : int
         Images to generate (split 60 / 20 / 20 into train, validation, test).
     with_torch : bool
         Also train the torch CNN family and the early-exit network.
@@ -84,9 +96,8 @@ def run_tour(n_samples=20_000, with_torch=True, output_dir="tour-output", seed=0
     from . import plots
 
     started = time.perf_counter()
-    output = Path(output_dir)
-    output.mkdir(parents=True, exist_ok=True)
-    data = make_cifar_like(n_samples, seed=seed)
+    output = _output_folder(output_dir)
+    data = make_cifar_like(n_instances, seed=seed)
     splits = train_val_test_split(data, seed=seed)
     echo(f"Generated {len(data):,} CIFAR-like images in {time.perf_counter() - started:.1f} s: "
          f"{len(splits.train):,} train, {len(splits.val):,} validation, {len(splits.test):,} test.")
