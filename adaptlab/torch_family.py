@@ -46,7 +46,7 @@ __all__ = [
     "ConvNet",
     "ConvNetConfig",
     "conv_block",
-    "count_flops",
+    "count_forward_flops",
     "default_cache_dir",
     "exit_head",
     "fit",
@@ -194,7 +194,7 @@ class ConvNet(nn.Module):
         return logits
 
 
-def count_flops(forward, inputs):
+def count_forward_flops(forward, inputs):
     """FLOPs of one forward pass, counted by torch's ``FlopCounterMode``.
 
     The counter counts the multiply-adds of convolutions and matrix products
@@ -214,7 +214,8 @@ def count_flops(forward, inputs):
     Examples
     --------
     >>> net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.Flatten(), nn.Linear(4 * 8 * 8, 10))
-    >>> count_flops(net, torch.zeros(1, 3, 8, 8)) == 2 * 3 * 3 * 3 * 4 * 8 * 8 + 2 * 256 * 10
+    >>> flops = count_forward_flops(net, torch.zeros(1, 3, 8, 8))
+    >>> flops == 2 * 3 * 3 * 3 * 4 * 8 * 8 + 2 * 256 * 10
     True
     """
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
@@ -383,7 +384,9 @@ def _check_depth(config, image_shape, name):
 def _check_ascending(configs, image_shape, n_classes):
     """The configs' FLOPs on one image must rise strictly, cheapest first."""
     one_image = torch.zeros((1, image_shape[2], *image_shape[:2]))
-    flops = [count_flops(ConvNet(c, image_shape[2], n_classes), one_image) for c in configs]
+    flops = [
+        count_forward_flops(ConvNet(c, image_shape[2], n_classes), one_image) for c in configs
+    ]
     not_rising = np.flatnonzero(np.diff(flops) <= 0)
     if not_rising.size:
         i = not_rising[0]
@@ -407,7 +410,7 @@ def _evaluate(states, splits, shared_backbone=False):
     for _, model, n_exits in states:
         model.eval()
         forward = partial(model, n_exits=n_exits)
-        costs.append(count_flops(forward, one_image) / 1e6)
+        costs.append(count_forward_flops(forward, one_image) / 1e6)
         proba_val.append(predict_proba(model, splits.val.images, n_exits))
         proba_test.append(predict_proba(model, splits.test.images, n_exits))
         with torch.no_grad():

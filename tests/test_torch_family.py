@@ -13,7 +13,7 @@ from adaptlab.data import Dataset, train_val_test_split
 from adaptlab.torch_family import (
     ConvNet,
     ConvNetConfig,
-    count_flops,
+    count_forward_flops,
     default_cache_dir,
     predict_proba,
     train_cnn_family,
@@ -61,7 +61,7 @@ def early_exit(splits, tmp_path_factory):
 def test_count_flops_matches_hand_computation():
     net = nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.Flatten(), nn.Linear(5 * 8 * 8, 10))
     expected = 2 * 3 * 3 * 3 * 5 * 8 * 8 + 2 * (5 * 8 * 8) * 10
-    assert count_flops(net, torch.zeros(1, 3, 8, 8)) == expected
+    assert count_forward_flops(net, torch.zeros(1, 3, 8, 8)) == expected
 
 
 def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_every_head_so_far():
@@ -69,8 +69,8 @@ def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_every_head_so_far
     block_1 = 2 * 3 * 3 * 3 * 4 * 8 * 8  # 3x3 conv on the 8x8 image
     block_2 = 2 * 3 * 3 * 4 * 8 * 4 * 4  # 3x3 conv on the pooled 4x4 map
     one_image = torch.zeros(1, 3, 8, 8)
-    assert count_flops(lambda x: net(x, 1), one_image) == block_1 + 2 * 4 * 10
-    assert count_flops(lambda x: net(x, 2), one_image) == block_1 + block_2 + 2 * (4 + 8) * 10
+    assert count_forward_flops(lambda x: net(x, 1), one_image) == block_1 + 2 * 4 * 10
+    assert count_forward_flops(lambda x: net(x, 2), one_image) == block_1 + block_2 + 2 * (4 + 8) * 10
 
 
 def test_convnet_runs_only_the_blocks_up_to_the_exit():
