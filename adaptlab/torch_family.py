@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -64,6 +65,7 @@ EARLY_EXIT = (16, 32, 64)
 
 _LATENCY_BATCH = 256  # test images timed per state; latency is per image in this batch
 _CACHE_FORMAT = 1  # bump when the architecture or the file layout changes
+_MAX_LR = float(np.finfo(np.float32).max)  # Adam's step must fit the float32 weights
 
 
 # ---------------------------------------------------------------- architecture
@@ -231,7 +233,7 @@ def _to_tensor(images):
     return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
 
 
-def fit(model, dataset, epochs, batch_size=128, lr=2e-2, seed=0, progress=True, desc=None):
+def fit(model, dataset, *, epochs=3, batch_size=128, lr=2e-2, seed=0, progress=True, desc=None):
     """Train a :class:`ConvNet` with Adam on the sum of its exits' cross-entropies.
 
     The learning rate follows a one-cycle schedule (warm up to ``lr``, then
@@ -239,45 +241,67 @@ def fit(model, dataset, epochs, batch_size=128, lr=2e-2, seed=0, progress=True, 
     order, so the same seed (and the same initial weights) gives the same
     trained model.
 
+    Training stops with a ValueError as soon as the loss is NaN or inf, or an
+    epoch leaves NaN or inf in the weights (batch norm's running statistics
+    included): a learning rate too high for the model.
+
     Parameters
     ----------
     model : ConvNet
     dataset : Dataset
         The training split.
-    epochs, batch_size : int
-    lr : float
-        Peak learning rate.
-    seed : int
-        Seed of the minibatch order.
-    progress : bool
+    epochs : int, default=3
+    batch_size : int, default=128
+        Integers >= 1 (numpy integers too).
+    lr : float, default=0.02
+        Peak learning rate: a finite number > 0.
+    seed : int, default=0
+        Seed of the minibatch order, an integer >= 0.
+    progress : bool, default=True
         Show a tqdm progress bar.
     desc : str, optional
-        The progress bar's label.
+        The progress bar's label, and the model's name in error messages.
 
     Returns
     -------
     ConvNet
         ``model``, trained in place and left in evaluation mode.
     """
-    _check_training(epochs, batch_size, lr, seed)
+    training = _check_training(epochs, batch_size, lr, seed)
+    epochs, batch_size, lr = training["epochs"], training["batch_size"], training["lr"]
     labels = torch.from_numpy(np.asarray(dataset.labels, dtype=np.int64))
-    order = torch.Generator().manual_seed(seed)
+    order = torch.Generator().manual_seed(training["seed"])
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     n_batches = -(-len(dataset) // batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=epochs * n_batches)
+    name = desc or "the model"
     model.train()
     with tqdm(total=epochs * n_batches, desc=desc, disable=not progress) as bar:
-        for epoch in range(epochs):
-            for batch in torch.randperm(len(dataset), generator=order).split(batch_size):
+        for epoch in range(1, epochs + 1):
+            batches = torch.randperm(len(dataset), generator=order).split(batch_size)
+            for number, batch in enumerate(batches, start=1):
                 logits = model(_to_tensor(dataset.images[batch.numpy()]))
                 loss = sum(F.cross_entropy(exit_logits, labels[batch]) for exit_logits in logits)
+                if not torch.isfinite(loss):
+                    raise _diverged(
+                        name, f"at epoch {epoch}, batch {number}: the loss is {loss.item()}", lr
+                    )
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 schedule.step()
                 bar.update()
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
+            if not all(torch.isfinite(tensor).all() for tensor in model.state_dict().values()):
+                raise _diverged(name, f"in epoch {epoch}: the weights hold NaN or inf", lr)
+            bar.set_postfix(epoch=epoch, loss=f"{loss.item():.3f}")
     return model.eval()
+
+
+def _diverged(name, where, lr):
+    """The error of a training run that blew up: lower the learning rate."""
+    return ValueError(
+        f"training {name} diverged {where}. Lower lr (now {lr:g}), e.g. to the default 0.02."
+    )
 
 
 def predict_proba(model, images, n_exits=None, batch_size=512):
@@ -360,9 +384,12 @@ def _trained(config, train, training, cache_dir, progress):
 
 
 def _check_training(epochs, batch_size, lr, seed):
-    """The training settings as a dict, the way they enter the cache key."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}.")
+    """The training settings as a dict of Python numbers, the way they enter the cache key."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr <= _MAX_LR:
+        raise ValueError(
+            f"lr must be a finite positive number (at most {_MAX_LR:.3g}, the largest "
+            f"float32), got {lr!r}. The default is 0.02."
+        )
     return {
         "epochs": check_positive_int(epochs, "epochs"),
         "batch_size": check_positive_int(batch_size, "batch_size"),
@@ -431,6 +458,7 @@ def _evaluate(states, splits, shared_backbone=False):
 def train_cnn_family(
     splits,
     channels=CNN_FAMILY,
+    *,
     epochs=3,
     batch_size=128,
     lr=2e-2,
@@ -450,11 +478,14 @@ def train_cnn_family(
         uint8 images, channels last.
     channels : sequence of sequences of int, default=CNN_FAMILY
         Output channels of each block, one sequence per CNN, cheapest first.
-    epochs, batch_size : int
-    lr : float
-        Peak learning rate of Adam's one-cycle schedule.
-    seed : int
-        Seeds the initial weights and the minibatch order.
+    epochs : int, default=3
+    batch_size : int, default=128
+        Integers >= 1 (numpy integers too).
+    lr : float, default=0.02
+        Peak learning rate of Adam's one-cycle schedule, a finite number > 0.
+        Training that diverges stops with a ValueError, and nothing is cached.
+    seed : int, default=0
+        Seeds the initial weights and the minibatch order, an integer >= 0.
     cache_dir : str or Path, optional
         Default :func:`default_cache_dir`.
     progress : bool
@@ -489,6 +520,7 @@ def train_cnn_family(
 def train_early_exit(
     splits,
     channels=EARLY_EXIT,
+    *,
     epochs=3,
     batch_size=128,
     lr=2e-2,

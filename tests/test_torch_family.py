@@ -1,4 +1,5 @@
 """Tests of the torch state spaces: FLOPs, training, evaluation and the disk cache."""
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -36,6 +37,10 @@ def coloured_squares(n=960, side=16, seed=0):
     return Dataset(images, labels, ("red", "green", "blue", "yellow"))
 
 
+def no_training(*args, **kwargs):
+    raise AssertionError("trained again instead of loading the cache")
+
+
 @pytest.fixture(scope="module")
 def splits():
     return train_val_test_split(coloured_squares(), seed=0)
@@ -58,7 +63,7 @@ def early_exit(splits, tmp_path_factory):
 # ---------------------------------------------------------------- FLOPs
 
 
-def test_count_flops_matches_hand_computation():
+def test_count_forward_flops_matches_hand_computation():
     net = nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.Flatten(), nn.Linear(5 * 8 * 8, 10))
     expected = 2 * 3 * 3 * 3 * 5 * 8 * 8 + 2 * (5 * 8 * 8) * 10
     assert count_forward_flops(net, torch.zeros(1, 3, 8, 8)) == expected
@@ -146,15 +151,52 @@ def test_same_seed_gives_same_probabilities(splits, tmp_path):
     np.testing.assert_array_equal(first.proba_test, again.proba_test)
 
 
+@pytest.mark.parametrize(
+    "lr, where",
+    [
+        (1e30, "at epoch 1, batch 2: the loss is nan"),
+        (1e10, "in epoch 1: the weights hold NaN or inf"),  # a running variance overflows
+    ],
+)
+def test_diverging_training_stops_with_a_named_error_and_caches_nothing(
+    splits, tmp_path, lr, where
+):
+    message = f"training cnn-4-8 diverged {where}. Lower lr (now {lr:g}), e.g. to the default 0.02"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}.$"):
+        train_cnn_family(splits, ((4, 8),), cache_dir=tmp_path, epochs=1, lr=lr, progress=False)
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_training_settings_may_be_numpy_numbers():
+    settings = torch_family._check_training(
+        np.int64(2), np.int32(64), np.float32(0.5), np.uint8(0)
+    )
+    assert settings == {"epochs": 2, "batch_size": 64, "lr": 0.5, "seed": 0}
+    assert all(type(value) in (int, float) for value in settings.values())
+    assert torch_family._check_training(1, 1, np.int64(1), 0)["lr"] == 1.0
+
+
+def test_numpy_settings_share_the_cache_of_the_same_python_settings(splits, tmp_path, monkeypatch):
+    python = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, lr=0.02, progress=False)
+    monkeypatch.setattr(torch_family, "fit", no_training)
+    numpy = train_early_exit(
+        splits,
+        (4,),
+        cache_dir=tmp_path,
+        epochs=np.int64(1),
+        batch_size=np.int32(128),
+        lr=np.float64(0.02),
+        seed=np.uint8(0),
+        progress=False,
+    )
+    np.testing.assert_array_equal(numpy.proba_test, python.proba_test)
+
+
 # ---------------------------------------------------------------- disk cache
 
 
 def test_second_call_loads_from_the_cache_without_training(splits, tmp_path, monkeypatch):
     first = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("trained again instead of loading the cache")
-
     monkeypatch.setattr(torch_family, "fit", no_training)
     again = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
     np.testing.assert_array_equal(first.proba_val, again.proba_val)
@@ -203,9 +245,21 @@ def _empty(dataset):
     "change, argument",
     [
         ({"epochs": 0}, "epochs"),
+        ({"epochs": True}, "epochs"),
+        ({"epochs": 2.0}, "epochs"),
         ({"batch_size": -1}, "batch_size"),
+        ({"batch_size": np.float64(64)}, "batch_size"),
         ({"lr": 0}, "lr"),
+        ({"lr": -0.1}, "lr"),
+        ({"lr": float("inf")}, "lr"),
+        ({"lr": float("nan")}, "lr"),
+        ({"lr": 1e300}, "lr"),  # finite, but Adam's float32 step overflows
+        ({"lr": True}, "lr"),
+        ({"lr": "0.02"}, "lr"),
         ({"seed": -1}, "seed"),
+        ({"seed": None}, "seed"),
+        ({"seed": np.True_}, "seed"),
+        ({"seed": 0.5}, "seed"),
         ({"channels": ((8, 16), (4, 8))}, "channels"),
         ({"channels": ((4,), (4,))}, "channels"),
         ({"channels": ()}, "channels"),
@@ -216,7 +270,7 @@ def _empty(dataset):
 )
 def test_bad_arguments_are_named(splits, tmp_path, change, argument):
     kwargs = {"cache_dir": tmp_path, "progress": False} | change
-    with pytest.raises(ValueError, match=argument):
+    with pytest.raises(ValueError, match=f"^{argument}[ :]"):
         train_cnn_family(splits, **kwargs)
 
 
