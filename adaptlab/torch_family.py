@@ -159,18 +159,30 @@ class ConvNet(nn.Module):
     in_channels : int
         Channels of the input images (3 for colour).
     n_classes : int
+
+    Attributes
+    ----------
+    config : ConvNetConfig
+    in_channels : int
+    exits : tuple of int
     """
 
     def __init__(self, config, in_channels, n_classes):
         super().__init__()
-        self.exits = config.exits
+        self.config = config
+        self.in_channels = in_channels
         widths = (in_channels, *config.channels)
         self.blocks = nn.ModuleList(
             conv_block(c_in, c_out) for c_in, c_out in pairwise(widths)
         )
         self.heads = nn.ModuleList(exit_head(widths[k], n_classes) for k in self.exits)
 
-    def forward(self, x, n_exits=None):
+    @property
+    def exits(self):
+        """The blocks (1-based) followed by a classifier head, as in ``config.exits``."""
+        return self.config.exits
+
+    def forward(self, x, *, n_exits=None):
         """Class logits of the first ``n_exits`` exits (all by default), cheapest first.
 
         Parameters
@@ -229,7 +241,7 @@ def count_forward_flops(forward, inputs):
 
 
 def _to_tensor(images):
-    """uint8 images (n, height, width, channels) as float (n, channels, height, width) in [0, 1]."""
+    """uint8 images (n, height, width, channels) as floats in [0, 1], channels first."""
     return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
 
 
@@ -304,31 +316,58 @@ def _diverged(name, where, lr):
     )
 
 
-def predict_proba(model, images, n_exits=None, batch_size=512):
+def predict_proba(model, images, *, n_exits=None, batch_size=512):
     """Softmax probabilities of exit ``n_exits`` (the last by default) on uint8 images.
 
     Parameters
     ----------
     model : ConvNet
     images : ndarray of uint8, shape (n, height, width, channels)
+        Pixels 0-255, as in :class:`adaptlab.data.Dataset`; they are scaled
+        to [0, 1] here. Anything else, floats already in [0, 1] included, is
+        refused.
     n_exits : int, optional
         Which exit, from 1 to the number of exits (the default); the blocks
         after it are not run.
-    batch_size : int
+    batch_size : int, default=512
 
     Returns
     -------
     ndarray of float64, shape (n, n_classes)
     """
+    if not isinstance(model, ConvNet):
+        raise ValueError(f"model must be a ConvNet, got {type(model).__name__}.")
+    images = _check_images(images, model)
     n_exits = _check_n_exits(n_exits, len(model.exits))
     batch_size = check_positive_int(batch_size, "batch_size")
     model.eval()
     chunks = []
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
-            logits = model(_to_tensor(images[start : start + batch_size]), n_exits)[-1]
+            batch = _to_tensor(images[start : start + batch_size])
+            logits = model(batch, n_exits=n_exits)[-1]
             chunks.append(torch.softmax(logits.double(), dim=1).numpy())
     return np.concatenate(chunks)
+
+
+def _check_images(images, model):
+    """uint8 images (n, height, width, channels) with the model's channels, big enough for it."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4:
+        raise ValueError(
+            "images must be uint8 pixels 0-255 of shape (n, height, width, channels), got "
+            f"{images.dtype} of shape {images.shape}. Pass the uint8 pixels, e.g. "
+            "(images * 255).round().astype(np.uint8) if they were scaled to [0, 1]."
+        )
+    if len(images) == 0:
+        raise ValueError(f"images is empty, shape {images.shape}: pass at least one image.")
+    if images.shape[3] != model.in_channels:
+        raise ValueError(
+            f"images must have {model.in_channels} channels (the last axis), as the model "
+            f"takes, got shape {images.shape}."
+        )
+    _check_depth(model.config, images.shape[1:], "images")
+    return images
 
 
 # ---------------------------------------------------------------- disk cache
@@ -400,11 +439,12 @@ def _check_training(epochs, batch_size, lr, seed):
 
 def _check_depth(config, image_shape, name):
     """Each block halves the image: it must stay at least one pixel."""
-    smallest_side = min(image_shape[:2])
-    if smallest_side < 2 ** len(config.channels):
+    depth, (height, width) = len(config.channels), image_shape[:2]
+    if min(height, width) < 2**depth:
         raise ValueError(
-            f"{name}: {len(config.channels)} blocks halve a {smallest_side}-pixel side "
-            "to nothing; use fewer blocks or larger images."
+            f"{name}: the {depth} blocks of {config.name} halve height and width {depth} "
+            f"times, so they need images of at least {2**depth}x{2**depth} pixels, got "
+            f"{height}x{width}. Use fewer blocks or larger images."
         )
 
 
@@ -438,8 +478,8 @@ def _evaluate(states, splits, shared_backbone=False):
         model.eval()
         forward = partial(model, n_exits=n_exits)
         costs.append(count_forward_flops(forward, one_image) / 1e6)
-        proba_val.append(predict_proba(model, splits.val.images, n_exits))
-        proba_test.append(predict_proba(model, splits.test.images, n_exits))
+        proba_val.append(predict_proba(model, splits.val.images, n_exits=n_exits))
+        proba_test.append(predict_proba(model, splits.test.images, n_exits=n_exits))
         with torch.no_grad():
             latency.append(measure_latency_ms(forward, timing_batch))
     return Family(

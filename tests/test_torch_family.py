@@ -1,6 +1,7 @@
 """Tests of the torch state spaces: FLOPs, training, evaluation and the disk cache."""
 import re
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
@@ -74,14 +75,17 @@ def test_early_exit_flops_are_the_backbone_up_to_the_exit_plus_every_head_so_far
     block_1 = 2 * 3 * 3 * 3 * 4 * 8 * 8  # 3x3 conv on the 8x8 image
     block_2 = 2 * 3 * 3 * 4 * 8 * 4 * 4  # 3x3 conv on the pooled 4x4 map
     one_image = torch.zeros(1, 3, 8, 8)
-    assert count_forward_flops(lambda x: net(x, 1), one_image) == block_1 + 2 * 4 * 10
-    assert count_forward_flops(lambda x: net(x, 2), one_image) == block_1 + block_2 + 2 * (4 + 8) * 10
+    assert count_forward_flops(partial(net, n_exits=1), one_image) == block_1 + 2 * 4 * 10
+    assert (
+        count_forward_flops(partial(net, n_exits=2), one_image)
+        == block_1 + block_2 + 2 * (4 + 8) * 10
+    )
 
 
 def test_convnet_runs_only_the_blocks_up_to_the_exit():
     net = ConvNet(ConvNetConfig((4, 8, 16), early_exit=True), in_channels=3, n_classes=5)
     x = torch.zeros(2, 3, 16, 16)
-    assert [tuple(logits.shape) for logits in net(x, 2)] == [(2, 5), (2, 5)]
+    assert [tuple(logits.shape) for logits in net(x, n_exits=2)] == [(2, 5), (2, 5)]
     assert len(net(x)) == 3
     assert len(ConvNet(ConvNetConfig((4, 8, 16)), 3, 5)(x)) == 1
 
@@ -90,9 +94,9 @@ def test_convnet_runs_only_the_blocks_up_to_the_exit():
 def test_convnet_rejects_exits_it_does_not_have(n_exits):
     net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=5)
     with pytest.raises(ValueError, match="^n_exits "):
-        net(torch.zeros(1, 3, 8, 8), n_exits)
+        net(torch.zeros(1, 3, 8, 8), n_exits=n_exits)
     with pytest.raises(ValueError, match="^n_exits "):
-        predict_proba(net, np.zeros((2, 8, 8, 3), np.uint8), n_exits)
+        predict_proba(net, np.zeros((2, 8, 8, 3), np.uint8), n_exits=n_exits)
 
 
 def test_predict_proba_of_each_exit():
@@ -103,10 +107,43 @@ def test_predict_proba_of_each_exit():
         logits = net(torch_family._to_tensor(images))
     for n_exits, exit_logits in zip((1, 2), logits):
         expected = torch.softmax(exit_logits.double(), dim=1).numpy()
-        np.testing.assert_allclose(predict_proba(net, images, n_exits, batch_size=4), expected)
-    np.testing.assert_array_equal(predict_proba(net, images), predict_proba(net, images, 2))
+        proba = predict_proba(net, images, n_exits=n_exits, batch_size=4)
+        np.testing.assert_allclose(proba, expected)
+    last = predict_proba(net, images, n_exits=2)
+    np.testing.assert_array_equal(predict_proba(net, images), last)
     with pytest.raises(ValueError, match="^batch_size "):
         predict_proba(net, images, batch_size=0)
+
+
+SCALED_HINT = re.escape("(images * 255).round().astype(np.uint8) if they were scaled")
+
+
+@pytest.mark.parametrize(
+    "shape, dtype, message",
+    [
+        ((2, 8, 8, 3), float, f"^images must be uint8 pixels 0-255 .* float64 .*{SCALED_HINT}"),
+        ((2, 8, 8, 3), np.int64, "^images must be uint8 pixels 0-255 .* got int64 "),
+        ((8, 8, 3), np.uint8, r"^images must be uint8 .* got uint8 of shape \(8, 8, 3\)"),
+        ((0, 8, 8, 3), np.uint8, r"^images is empty, shape \(0, 8, 8, 3\): pass at"),
+        ((2, 8, 8, 1), np.uint8, r"^images must have 3 channels .* \(2, 8, 8, 1\)\.$"),
+        ((2, 2, 8, 3), np.uint8, "^images: the 2 blocks of exit-4-8 .* 4x4 pixels, got 2x8"),
+    ],
+)
+def test_predict_proba_names_images_the_model_cannot_take(shape, dtype, message):
+    net = ConvNet(ConvNetConfig((4, 8), early_exit=True), in_channels=3, n_classes=5)
+    with pytest.raises(ValueError, match=message):
+        predict_proba(net, np.zeros(shape, dtype))
+
+
+def test_predict_proba_of_scaled_images_is_refused_not_rescaled():
+    net = ConvNet(ConvNetConfig((4,)), in_channels=3, n_classes=5)
+    pixels = np.random.default_rng(0).integers(0, 256, (4, 8, 8, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match="^images must be uint8"):
+        predict_proba(net, pixels / 255.0)
+    rescaled = (pixels / 255.0 * 255).round().astype(np.uint8)  # the fix the message gives
+    np.testing.assert_array_equal(predict_proba(net, rescaled), predict_proba(net, pixels))
+    with pytest.raises(ValueError, match="^model must be a ConvNet, got Sequential"):
+        predict_proba(nn.Sequential(), pixels)
 
 
 def test_config_names_and_exits():
