@@ -12,9 +12,19 @@ Lecture 5 trains two kinds of state space on the course images:
 Both are built from the same conv block and trained by the same loop
 (:func:`fit`), which sums the cross-entropy of every exit; a plain CNN is the
 special case with one exit. Costs are FLOPs per instance counted by torch's
-own :class:`torch.utils.flop_counter.FlopCounterMode`. Trained weights are
-cached on disk, keyed by the architecture, the training settings and a
-fingerprint of the training data, so a notebook run twice trains once.
+own :class:`torch.utils.flop_counter.FlopCounterMode`
+(:func:`count_forward_flops`).
+
+Trained weights are cached on disk, keyed by the architecture, the training
+settings and a fingerprint of the training data, so a notebook run twice
+trains once. They go to ``<cache_dir>/torch/<name>-<hash>.pt``, where
+``cache_dir`` is the argument of :func:`train_cnn_family` and
+:func:`train_early_exit`, by default :func:`default_cache_dir`: the
+``ADAPTLAB_CACHE`` environment variable if it is set, else
+``~/.cache/adaptlab``. To clear the cache, delete that ``torch`` folder, e.g.
+``shutil.rmtree(default_cache_dir() / "torch")``: the next call trains again.
+A file that cannot be loaded (damaged, or holding other or NaN weights) is
+trained again and overwritten, with a warning naming it.
 
 This is the only module of adaptlab that imports torch.
 """
@@ -24,6 +34,7 @@ import hashlib
 import json
 import numbers
 import os
+import warnings
 from dataclasses import asdict, dataclass
 from functools import partial
 from itertools import pairwise
@@ -374,8 +385,40 @@ def _check_images(images, model):
 
 
 def default_cache_dir():
-    """Where trained weights go: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``."""
+    """Where trained weights go by default: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``.
+
+    The weights themselves are in its ``torch`` subfolder; delete that folder
+    to clear the cache.
+
+    Returns
+    -------
+    Path
+    """
     return Path(os.environ.get("ADAPTLAB_CACHE", Path.home() / ".cache" / "adaptlab"))
+
+
+def _check_cache_dir(cache_dir):
+    """The folder of the weights, ``<cache_dir>/torch``, created now, before any training.
+
+    ``cache_dir`` is None for :func:`default_cache_dir`, or a directory that
+    exists or can be created.
+    """
+    origin = "cache_dir"
+    if cache_dir is None:
+        cache_dir, origin = default_cache_dir(), "cache_dir (default_cache_dir(), $ADAPTLAB_CACHE)"
+    try:
+        folder = Path(cache_dir) / "torch"
+    except TypeError:
+        raise ValueError(f"cache_dir must be a path (str or Path), got {cache_dir!r}.") from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(
+            f"{origin} {str(cache_dir)!r} cannot hold the weights: making the folder "
+            f"{str(folder)!r} fails ({error.strerror}). Pass a cache_dir that is a "
+            "directory or can be made one."
+        ) from None
+    return folder
 
 
 def _fingerprint(dataset):
@@ -387,8 +430,8 @@ def _fingerprint(dataset):
     return digest.hexdigest()
 
 
-def _cache_path(cache_dir, config, training, fingerprint):
-    """``<cache_dir>/torch/<name>-<hash>.pt``, the hash over everything that shapes the weights."""
+def _cache_path(folder, config, training, fingerprint):
+    """``<folder>/<name>-<hash>.pt``, the hash over everything that shapes the weights."""
     key = {
         "format": _CACHE_FORMAT,
         "config": asdict(config),
@@ -396,23 +439,40 @@ def _cache_path(cache_dir, config, training, fingerprint):
         "data": fingerprint,
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    return Path(cache_dir) / "torch" / f"{config.name}-{digest}.pt"
+    return folder / f"{config.name}-{digest}.pt"
 
 
-def _trained(config, train, training, cache_dir, progress):
-    """A ConvNet trained on ``train``, loaded from the cache when it was trained before.
+def _load_cached(path, model):
+    """``model`` with the weights cached at ``path``; None, with a warning, if they are unusable.
 
-    ``cache_dir`` is None for the default, or a directory.
+    Unusable is a file that torch cannot load with ``weights_only=True``, a
+    state dict of another architecture, or NaN or inf weights.
     """
+    try:
+        state = torch.load(path, weights_only=True)
+        model.load_state_dict(state)
+    except Exception:  # unpickling a damaged file can raise almost any error
+        problem = "cannot be loaded (the file is damaged, or holds another architecture)"
+    else:
+        if all(torch.isfinite(tensor).all() for tensor in state.values()):
+            return model.eval()
+        problem = "hold NaN or inf"
+    warnings.warn(
+        f"The cached weights {path} {problem}: training {model.config.name} again "
+        "and overwriting the file."
+    )
+    return None
+
+
+def _trained(config, train, training, folder, progress):
+    """A ConvNet trained on ``train``, or loaded from ``folder`` if it was trained before."""
+    new_model = partial(ConvNet, config, train.images.shape[3], train.n_classes)
+    path = _cache_path(folder, config, training, _fingerprint(train))
+    model = _load_cached(path, new_model()) if path.exists() else None
+    if model is not None:
+        return model
     torch.manual_seed(training["seed"])
-    model = ConvNet(config, train.images.shape[3], train.n_classes)
-    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
-    path = _cache_path(cache_dir, config, training, _fingerprint(train))
-    if path.exists():
-        model.load_state_dict(torch.load(path, weights_only=True))
-        return model.eval()
-    fit(model, train, progress=progress, desc=config.name, **training)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    model = fit(new_model(), train, progress=progress, desc=config.name, **training)
     partial_path = path.with_suffix(f".{os.getpid()}.part")
     torch.save(model.state_dict(), partial_path)
     os.replace(partial_path, path)  # atomic: a reader never sees half a file
@@ -527,7 +587,10 @@ def train_cnn_family(
     seed : int, default=0
         Seeds the initial weights and the minibatch order, an integer >= 0.
     cache_dir : str or Path, optional
-        Default :func:`default_cache_dir`.
+        Where the trained weights are cached, in its ``torch`` subfolder: a
+        directory, or a path where one can be made. Default
+        :func:`default_cache_dir`. A cached file that cannot be loaded is
+        trained again and overwritten, with a warning.
     progress : bool
         Show a progress bar per CNN trained.
 
@@ -553,7 +616,8 @@ def train_cnn_family(
     for config in configs:
         _check_depth(config, image_shape, "channels")
     _check_ascending(configs, image_shape, splits.train.n_classes)
-    models = [_trained(c, splits.train, training, cache_dir, progress) for c in configs]
+    folder = _check_cache_dir(cache_dir)
+    models = [_trained(c, splits.train, training, folder, progress) for c in configs]
     return _evaluate([(c.name, m, 1) for c, m in zip(configs, models)], splits)
 
 
@@ -599,5 +663,6 @@ def train_early_exit(
     training = _check_training(epochs, batch_size, lr, seed)
     config = ConvNetConfig(channels, early_exit=True)
     _check_depth(config, splits.train.images.shape[1:], "channels")
-    model = _trained(config, splits.train, training, cache_dir, progress)
+    folder = _check_cache_dir(cache_dir)
+    model = _trained(config, splits.train, training, folder, progress)
     return _evaluate([(f"exit-{k}", model, k) for k in config.exits], splits, shared_backbone=True)

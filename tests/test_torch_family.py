@@ -1,4 +1,5 @@
 """Tests of the torch state spaces: FLOPs, training, evaluation and the disk cache."""
+import pickle
 import re
 from dataclasses import replace
 from functools import partial
@@ -262,6 +263,71 @@ def test_cache_holds_a_state_dict_loaded_weights_only(splits, tmp_path, monkeypa
     )
     train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
     assert calls == [{"weights_only": True}]
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _other_architecture(path):
+    torch.save(ConvNet(ConvNetConfig((8,), early_exit=True), 3, 4).state_dict(), path)
+
+
+def _nan_weights(path):  # as a diverged run cached them before training checked the loss
+    state = torch.load(path, weights_only=True)
+    state["blocks.0.0.weight"].fill_(float("nan"))
+    torch.save(state, path)
+
+
+UNLOADABLE = r"cannot be loaded \(the file is damaged, or holds another architecture\)"
+
+
+@pytest.mark.parametrize(
+    "damage, problem",
+    [
+        (lambda path: path.write_bytes(b""), UNLOADABLE),
+        (lambda path: path.write_bytes(b"\x80\x02junk"), UNLOADABLE),
+        (lambda path: path.write_bytes(pickle.dumps(print, protocol=2)), UNLOADABLE),
+        (_truncate, UNLOADABLE),
+        (_other_architecture, UNLOADABLE),
+        (_nan_weights, "hold NaN or inf"),
+    ],
+    ids=["empty", "junk", "code", "truncated", "other architecture", "NaN weights"],
+)
+def test_a_damaged_cache_file_is_trained_again_and_overwritten(splits, tmp_path, damage, problem):
+    first = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    (path,) = (tmp_path / "torch").glob("*.pt")
+    trained = torch.load(path, weights_only=True)
+    damage(path)
+    expected = f"^The cached weights {re.escape(str(path))} {problem}: training exit-4 again"
+    with pytest.warns(UserWarning, match=expected) as caught:
+        again = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    assert not any("weights_only" in str(warning.message) for warning in caught)
+    np.testing.assert_array_equal(again.proba_test, first.proba_test)
+    assert sorted(path.parent.iterdir()) == [path]  # overwritten, no partial file left
+    overwritten = torch.load(path, weights_only=True)
+    assert all(torch.equal(overwritten[key], trained[key]) for key in trained)
+
+
+@pytest.mark.parametrize(
+    "cache_dir, message",
+    [
+        ("a-file", r"^cache_dir '\S*a-file' cannot hold the weights: making the folder "),
+        ("a-file/below", r"^cache_dir '\S*below' cannot .* fails \(Not a directory\)\. Pass "),
+        (None, r"^cache_dir \(default_cache_dir\(\), \$ADAPTLAB_CACHE\) '\S*a-file' cannot"),
+        (3, r"^cache_dir must be a path \(str or Path\), got 3\.$"),
+    ],
+)
+def test_unusable_cache_dir_is_named_before_any_training(
+    splits, tmp_path, monkeypatch, cache_dir, message
+):
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("ADAPTLAB_CACHE", str(tmp_path / "a-file"))
+    monkeypatch.setattr(torch_family, "fit", no_training)
+    if isinstance(cache_dir, str):
+        cache_dir = tmp_path / cache_dir
+    with pytest.raises(ValueError, match=message):
+        train_cnn_family(splits, ((4,),), cache_dir=cache_dir, progress=False)
 
 
 def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
