@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
+from sklearn.svm import SVC, LinearSVC
 
 from adaptlab.cascade import sweep
 from adaptlab.routers import (
@@ -160,10 +161,10 @@ def test_learned_router_predicts_whether_a_state_is_right(family):
     assert np.all(scores[:, -1] == 1)
     assert len(router.estimators_) == 2
     confidence = max_probability(proba)
-    for stage in range(2):
-        learned = roc_auc_score(correct[:, stage], scores[:, stage])
+    for state in range(2):
+        learned = roc_auc_score(correct[:, state], scores[:, state])
         assert learned > 0.75
-        assert learned > roc_auc_score(correct[:, stage], confidence[:, stage]) - 0.02
+        assert learned > roc_auc_score(correct[:, state], confidence[:, state]) - 0.02
 
 
 def test_out_of_fold_scores_are_honest_and_deterministic(family):
@@ -197,9 +198,9 @@ def test_learned_router_names_a_used_up_generator_of_splits(family):
         router.out_of_fold_scores(proba, correct)
 
 
-def test_learned_router_features_of_one_stage_only(family):
+def test_learned_router_features_of_one_state_only(family):
     proba, _, correct = family
-    router = LearnedRouter(use_earlier_stages=False).fit(proba, correct)
+    router = LearnedRouter(use_earlier_states=False).fit(proba, correct)
     assert router.estimators_[1][-1].coef_.shape == (1, 3)
     full = LearnedRouter().fit(proba, correct)
     assert full.estimators_[1][-1].coef_.shape == (1, 6)
@@ -236,6 +237,46 @@ def test_learned_router_rejects_bad_use(family):
         LearnedRouter().fit(proba, correct[:, :2])
     with pytest.raises(ValueError, match="2 states"):
         LearnedRouter().fit(proba[:, :1], correct[:, :1])
+
+
+class FitRefused(LogisticRegression):
+    """A classifier that fails the test if anything fits it."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("fitted before the parameters were checked")
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"cv": 1}, r"^cv must be a number of folds >= 2, .* got 1\.$"),
+        ({"cv": 0}, r"^cv must be a number of folds >= 2, .* got 0\.$"),
+        ({"cv": "abc"}, r"^cv must be .* got 'abc'\.$"),
+        ({"cv": 2.5}, r"^cv must be .* got 2\.5\.$"),
+        ({"cv": True}, r"^cv must be .* got True\.$"),
+        ({"cv": None}, r"^cv must be .* got None\.$"),
+        ({"estimator": LinearSVC()}, r"^estimator must be a classifier .* got LinearSVC\(\)\. "),
+        ({"estimator": Ridge()}, r"^estimator must be .* predict_proba, got Ridge\(\)\. "),
+        ({"estimator": SVC()}, r"^estimator must be .* predict_proba, got SVC\(\)\. "),
+        ({"estimator": LogisticRegression}, r"^estimator must be a classifier instance "),
+        ({"use_earlier_states": "yes"}, r"^use_earlier_states must be True or False, got 'yes'"),
+        ({"use_earlier_states": 1}, r"^use_earlier_states must be True or False, got 1\.$"),
+    ],
+)
+@pytest.mark.parametrize("method", ["fit", "out_of_fold_scores"])
+def test_learned_router_names_bad_parameters_before_fitting(family, method, params, message):
+    proba, _, correct = family
+    router = LearnedRouter(**({"estimator": FitRefused()} | params))
+    with pytest.raises(ValueError, match=message):
+        getattr(router, method)(proba, correct)
+    assert not hasattr(router, "estimators_")
+
+
+def test_learned_router_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        LearnedRouter(None, False)
+    router = LearnedRouter(use_earlier_states=False, cv=np.int64(3))
+    assert router.get_params() == {"estimator": None, "use_earlier_states": False, "cv": 3}
 
 
 # ---------------------------------------------------------------- bad input
