@@ -53,6 +53,9 @@ __all__ = [
 _PROBA_TOLERANCE = 1e-4
 """How far a row of ``proba`` may sum from 1 (float32 softmax is well within)."""
 
+_MAX_SCORES = 2**31
+"""The most scores :func:`random_scores` makes in one call: 16 GiB of float64."""
+
 
 # ---------------------------------------------------------------- input checks
 
@@ -167,7 +170,7 @@ def negative_entropy(proba):
     return xlogy(proba, proba).sum(axis=2)
 
 
-def random_scores(n, n_stages, seed=0):
+def random_scores(n, n_states, *, seed=0):
     """Scores that ignore the input: uniform on [0, 1), the baseline to beat.
 
     A random rule defers a random share of instances; on two states its
@@ -176,21 +179,33 @@ def random_scores(n, n_stages, seed=0):
     Parameters
     ----------
     n : int
-        Number of instances.
-    n_stages : int
+        Number of instances. ``n * n_states`` may be at most 2**31 scores
+        (16 GiB of float64); a larger request is refused, not allocated.
+    n_states : int
         Number of states N.
     seed : int, default=0
-        Seed of the generator, an integer >= 0; the same seed gives the same
-        scores.
+        Seed of the generator, an integer >= 0 (numpy integers too); the same
+        seed gives the same scores. None is refused: the baseline must be
+        reproducible.
 
     Returns
     -------
     ndarray of shape (n, N)
+
+    Examples
+    --------
+    >>> random_scores(2, 3, seed=0).shape
+    (2, 3)
     """
     n = check_positive_int(n, "n")
-    n_stages = check_positive_int(n_stages, "n_stages")
+    n_states = check_positive_int(n_states, "n_states")
     seed = check_positive_int(seed, "seed", minimum=0)
-    return np.random.default_rng(seed).random((n, n_stages))
+    if n * n_states > _MAX_SCORES:
+        raise ValueError(
+            "n * n_states must be at most 2**31 scores (16 GiB of float64), got "
+            f"n={n} and n_states={n_states}: score fewer instances at a time."
+        )
+    return np.random.default_rng(seed).random((n, n_states))
 
 
 def _confidence_features(proba):

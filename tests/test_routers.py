@@ -300,16 +300,27 @@ def test_rules_reject_bad_proba(rule, proba):
 
 
 @pytest.mark.parametrize(
-    "arguments, name",
+    "n, n_states, seed, message",
     [
-        ((0, 2), "n"),
-        ((3, 0), "n_stages"),
-        ((2.5, 2), "n"),
-        ((3, 2, "x"), "seed"),
-        ((3, 2, -1), "seed"),
-        ((3, 2, 1.5), "seed"),
+        (0, 2, 0, r"^n must be an integer >= 1, got 0\.$"),
+        (2.5, 2, 0, r"^n must be an integer >= 1, got 2\.5\.$"),
+        (3, 0, 0, r"^n_states must be an integer >= 1, got 0\.$"),
+        (3, 2, "x", r"^seed must be an integer >= 0, got 'x'\.$"),
+        (3, 2, -1, r"^seed must be an integer >= 0, got -1\.$"),
+        (3, 2, 1.5, r"^seed must be an integer >= 0, got 1\.5\.$"),
+        (3, 2, None, r"^seed must be an integer >= 0, got None\.$"),
+        (10**12, 3, 0, r"^n \* n_states must be at most 2\*\*31 scores .* got n=10+ and "),
+        (2**30 + 1, 2, 0, r"^n \* n_states .*, got n=1073741825 and n_states=2: score fewer"),
     ],
 )
-def test_random_scores_rejects_bad_arguments(arguments, name):
-    with pytest.raises(ValueError, match=f"^{name} "):
-        random_scores(*arguments)
+def test_random_scores_rejects_bad_arguments(n, n_states, seed, message):
+    with pytest.raises(ValueError, match=message):
+        random_scores(n, n_states, seed=seed)
+
+
+def test_random_scores_takes_numpy_integers_and_a_keyword_seed():
+    np.testing.assert_array_equal(
+        random_scores(np.int64(4), np.int32(2), seed=np.uint8(3)), random_scores(4, 2, seed=3)
+    )
+    with pytest.raises(TypeError):
+        random_scores(4, 2, 3)
