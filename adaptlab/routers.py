@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numbers
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,7 +60,18 @@ _MAX_SCORES = 2**31
 # ---------------------------------------------------------------- input checks
 
 
+def _check_not_iterator(values, name):
+    """Refuse a one-shot iterator (a generator, map, zip...): numpy cannot read one as an array."""
+    if isinstance(values, Iterator):
+        raise ValueError(
+            f"{name} must be an array or a list, got a {type(values).__name__}: "
+            "pass list(...) of it."
+        )
+    return values
+
+
 def _check_proba(proba):
+    _check_not_iterator(proba, "proba")
     try:
         proba = np.asarray(proba, dtype=float)
     except (TypeError, ValueError):
@@ -298,7 +309,7 @@ def agreement(proba, tiers, costs):
     proba = _check_proba(proba)
     n_states = proba.shape[1]
     tiers = _check_tiers(tiers, n_states)
-    costs = check_costs_for_states(costs, n_states)
+    costs = check_costs_for_states(_check_not_iterator(costs, "costs"), n_states)
     tier_costs = np.array([costs[list(tier)].sum() for tier in tiers])
     if np.any(np.diff(tier_costs) < 0):
         raise ValueError(
@@ -481,7 +492,7 @@ class LearnedRouter(BaseEstimator):
 
     def _check_training_data(self, proba, correct):
         proba = _check_proba(proba)
-        correct = check_correct(correct)
+        correct = check_correct(_check_not_iterator(correct, "correct"))
         if correct.shape != proba.shape[:2]:
             raise ValueError(
                 f"correct has shape {correct.shape} but proba has {proba.shape[:2]} "

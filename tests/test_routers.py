@@ -324,3 +324,21 @@ def test_random_scores_takes_numpy_integers_and_a_keyword_seed():
     )
     with pytest.raises(TypeError):
         random_scores(4, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: max_probability(row for row in PROBA), "proba"),
+        (lambda: margin(iter(PROBA)), "proba"),
+        (lambda: negative_entropy(map(np.asarray, PROBA)), "proba"),
+        (lambda: agreement((row for row in PROBA), [[0], [1]], [1, 2]), "proba"),
+        (lambda: agreement(PROBA, [[0], [1]], (cost for cost in [1, 2])), "costs"),
+        (lambda: LearnedRouter().fit(PROBA, (row for row in PROBA[..., 0] > 0.5)), "correct"),
+        (lambda: LearnedRouter().out_of_fold_scores(iter(PROBA), PROBA[..., 0] > 0.5), "proba"),
+    ],
+)
+def test_generators_are_named_not_read_as_object_arrays(call, name):
+    message = rf"^{name} must be an array or a list, got a \w+: pass list\(\.\.\.\) of it\.$"
+    with pytest.raises(ValueError, match=message):
+        call()
