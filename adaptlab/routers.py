@@ -23,7 +23,9 @@ Rules never see labels, except :class:`LearnedRouter` when it is fitted.
 """
 from __future__ import annotations
 
+import numbers
 import operator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,11 +53,25 @@ __all__ = [
 _PROBA_TOLERANCE = 1e-4
 """How far a row of ``proba`` may sum from 1 (float32 softmax is well within)."""
 
+_MAX_SCORES = 2**31
+"""The most scores :func:`random_scores` makes in one call: 16 GiB of float64."""
+
 
 # ---------------------------------------------------------------- input checks
 
 
+def _check_not_iterator(values, name):
+    """Refuse a one-shot iterator (a generator, map, zip...): numpy cannot read one as an array."""
+    if isinstance(values, Iterator):
+        raise ValueError(
+            f"{name} must be an array or a list, got a {type(values).__name__}: "
+            "pass list(...) of it."
+        )
+    return values
+
+
 def _check_proba(proba):
+    _check_not_iterator(proba, "proba")
     try:
         proba = np.asarray(proba, dtype=float)
     except (TypeError, ValueError):
@@ -165,7 +181,7 @@ def negative_entropy(proba):
     return xlogy(proba, proba).sum(axis=2)
 
 
-def random_scores(n, n_stages, seed=0):
+def random_scores(n, n_states, *, seed=0):
     """Scores that ignore the input: uniform on [0, 1), the baseline to beat.
 
     A random rule defers a random share of instances; on two states its
@@ -174,21 +190,33 @@ def random_scores(n, n_stages, seed=0):
     Parameters
     ----------
     n : int
-        Number of instances.
-    n_stages : int
+        Number of instances. ``n * n_states`` may be at most 2**31 scores
+        (16 GiB of float64); a larger request is refused, not allocated.
+    n_states : int
         Number of states N.
     seed : int, default=0
-        Seed of the generator, an integer >= 0; the same seed gives the same
-        scores.
+        Seed of the generator, an integer >= 0 (numpy integers too); the same
+        seed gives the same scores. None is refused: the baseline must be
+        reproducible.
 
     Returns
     -------
     ndarray of shape (n, N)
+
+    Examples
+    --------
+    >>> random_scores(2, 3, seed=0).shape
+    (2, 3)
     """
     n = check_positive_int(n, "n")
-    n_stages = check_positive_int(n_stages, "n_stages")
+    n_states = check_positive_int(n_states, "n_states")
     seed = check_positive_int(seed, "seed", minimum=0)
-    return np.random.default_rng(seed).random((n, n_stages))
+    if n * n_states > _MAX_SCORES:
+        raise ValueError(
+            "n * n_states must be at most 2**31 scores (16 GiB of float64), got "
+            f"n={n} and n_states={n_states}: score fewer instances at a time."
+        )
+    return np.random.default_rng(seed).random((n, n_states))
 
 
 def _confidence_features(proba):
@@ -281,7 +309,7 @@ def agreement(proba, tiers, costs):
     proba = _check_proba(proba)
     n_states = proba.shape[1]
     tiers = _check_tiers(tiers, n_states)
-    costs = check_costs_for_states(costs, n_states)
+    costs = check_costs_for_states(_check_not_iterator(costs, "costs"), n_states)
     tier_costs = np.array([costs[list(tier)].sum() for tier in tiers])
     if np.any(np.diff(tier_costs) < 0):
         raise ValueError(
@@ -314,22 +342,26 @@ class LearnedRouter(BaseEstimator):
     State i's score on x is the predicted probability that state i is right,
     learned from cheap features of the probabilities seen so far: top-1,
     margin and negative entropy of state i (and of every earlier state, with
-    ``use_earlier_stages``). This is post-hoc deferral (Jitkrittum et al.,
+    ``use_earlier_states``). This is post-hoc deferral (Jitkrittum et al.,
     2023, NeurIPS). The last state always accepts, so its score is 1.
 
     Fit it on the validation split, then calibrate the threshold on honest
     :meth:`out_of_fold_scores` of that split: in-sample scores are overfit and
     promise more than the test split will give.
 
+    The parameters are checked when :meth:`fit` or :meth:`out_of_fold_scores`
+    is called, before anything is fitted.
+
     Parameters
     ----------
     estimator : classifier with ``predict_proba``, optional
         Cloned once per non-final state. Default: standardise, then logistic
         regression.
-    use_earlier_stages : bool
+    use_earlier_states : bool, default=True
         Also give state i the features of states 0..i-1.
-    cv : int, cross-validation splitter or iterable of (train, test) splits
-        Folds of :meth:`out_of_fold_scores` (``sklearn.model_selection.check_cv``),
+    cv : int, cross-validation splitter or iterable of (train, test) splits, default=5
+        Folds of :meth:`out_of_fold_scores` (``sklearn.model_selection.check_cv``;
+        an int is a number of stratified folds, at least 2),
         the same for every state. A state whose rarer outcome (right or wrong)
         has fewer instances than folds gets a constant score, its rate of
         being right. A generator of splits, such as ``KFold(5).split(X)``, is
@@ -352,9 +384,9 @@ class LearnedRouter(BaseEstimator):
                         family.costs, t)
     """
 
-    def __init__(self, estimator=None, use_earlier_stages=True, cv=5):
+    def __init__(self, estimator=None, *, use_earlier_states=True, cv=5):
         self.estimator = estimator
-        self.use_earlier_stages = use_earlier_stages
+        self.use_earlier_states = use_earlier_states
         self.cv = cv
 
     def fit(self, proba, correct):
@@ -369,13 +401,14 @@ class LearnedRouter(BaseEstimator):
         -------
         self
         """
+        self._check_params()
         features, correct = self._check_training_data(proba, correct)
-        cv = self._check_cv(correct)
+        cv = self._splitter(correct)
         self.estimators_ = [
-            self._new_estimator(correct[:, stage], cv).fit(
-                self._stage_features(features, stage), correct[:, stage]
+            self._new_estimator(correct[:, state], cv).fit(
+                self._state_features(features, state), correct[:, state]
             )
-            for stage in range(correct.shape[1] - 1)
+            for state in range(correct.shape[1] - 1)
         ]
         self.n_states_ = correct.shape[1]
         return self
@@ -401,9 +434,9 @@ class LearnedRouter(BaseEstimator):
         columns = [
             _probability_correct(
                 estimator.classes_,
-                estimator.predict_proba(self._stage_features(features, stage)),
+                estimator.predict_proba(self._state_features(features, state)),
             )
-            for stage, estimator in enumerate(self.estimators_)
+            for state, estimator in enumerate(self.estimators_)
         ]
         return np.column_stack(columns + [np.ones(len(proba))])
 
@@ -423,17 +456,43 @@ class LearnedRouter(BaseEstimator):
         -------
         ndarray of shape (n, N); last column 1.
         """
+        self._check_params()
         features, correct = self._check_training_data(proba, correct)
-        cv = self._check_cv(correct)
+        cv = self._splitter(correct)
         columns = [
-            self._stage_out_of_fold(self._stage_features(features, stage), correct[:, stage], cv)
-            for stage in range(correct.shape[1] - 1)
+            self._state_out_of_fold(self._state_features(features, state), correct[:, state], cv)
+            for state in range(correct.shape[1] - 1)
         ]
         return np.column_stack(columns + [np.ones(len(correct))])
 
+    def _check_params(self):
+        """Refuse a bad ``estimator``, ``use_earlier_states`` or ``cv`` before any fitting."""
+        estimator = self.estimator
+        if estimator is not None and (
+            isinstance(estimator, type)
+            or not (hasattr(estimator, "fit") and hasattr(estimator, "predict_proba"))
+        ):
+            raise ValueError(
+                f"estimator must be a classifier instance with predict_proba, got {estimator!r}. "
+                "Pass e.g. LogisticRegression() or CalibratedClassifierCV(LinearSVC()), or "
+                "None for the default."
+            )
+        if not isinstance(self.use_earlier_states, (bool, np.bool_)):
+            raise ValueError(
+                f"use_earlier_states must be True or False, got {self.use_earlier_states!r}."
+            )
+        cv = self.cv
+        folds = isinstance(cv, numbers.Integral) and cv >= 2  # False for True and False
+        splits = hasattr(cv, "split") or isinstance(cv, Iterable)
+        if isinstance(cv, (str, bytes)) or not (folds or splits):
+            raise ValueError(
+                "cv must be a number of folds >= 2, a cross-validation splitter such as "
+                f"KFold(5), or an iterable of (train, test) splits, got {cv!r}."
+            )
+
     def _check_training_data(self, proba, correct):
         proba = _check_proba(proba)
-        correct = check_correct(correct)
+        correct = check_correct(_check_not_iterator(correct, "correct"))
         if correct.shape != proba.shape[:2]:
             raise ValueError(
                 f"correct has shape {correct.shape} but proba has {proba.shape[:2]} "
@@ -443,11 +502,11 @@ class LearnedRouter(BaseEstimator):
             raise ValueError("proba must have at least 2 states: there is nothing to route.")
         return _confidence_features(proba), correct
 
-    def _stage_features(self, features, stage):
-        first = 0 if self.use_earlier_stages else stage
-        return features[:, first : stage + 1].reshape(len(features), -1)
+    def _state_features(self, features, state):
+        first = 0 if self.use_earlier_states else state
+        return features[:, first : state + 1].reshape(len(features), -1)
 
-    def _check_cv(self, correct):
+    def _splitter(self, correct):
         """The splitter of ``cv``, built once for every state.
 
         ``check_cv`` lists a one-shot iterable of splits, so each state gets
@@ -474,10 +533,10 @@ class LearnedRouter(BaseEstimator):
             return make_pipeline(StandardScaler(), LogisticRegression())
         return clone(self.estimator)
 
-    def _stage_out_of_fold(self, stage_features, target, cv):
+    def _state_out_of_fold(self, state_features, target, cv):
         if not self._has_both_outcomes_per_fold(target, cv):
             return np.full(len(target), target.mean())
         class_proba = cross_val_predict(
-            self._new_estimator(target, cv), stage_features, target, cv=cv, method="predict_proba"
+            self._new_estimator(target, cv), state_features, target, cv=cv, method="predict_proba"
         )
         return _probability_correct(np.unique(target), class_proba)

@@ -12,9 +12,19 @@ Lecture 5 trains two kinds of state space on the course images:
 Both are built from the same conv block and trained by the same loop
 (:func:`fit`), which sums the cross-entropy of every exit; a plain CNN is the
 special case with one exit. Costs are FLOPs per instance counted by torch's
-own :class:`torch.utils.flop_counter.FlopCounterMode`. Trained weights are
-cached on disk, keyed by the architecture, the training settings and a
-fingerprint of the training data, so a notebook run twice trains once.
+own :class:`torch.utils.flop_counter.FlopCounterMode`
+(:func:`count_forward_flops`).
+
+Trained weights are cached on disk, keyed by the architecture, the training
+settings and a fingerprint of the training data, so a notebook run twice
+trains once. They go to ``<cache_dir>/torch/<name>-<hash>.pt``, where
+``cache_dir`` is the argument of :func:`train_cnn_family` and
+:func:`train_early_exit`, by default :func:`default_cache_dir`: the
+``ADAPTLAB_CACHE`` environment variable if it is set, else
+``~/.cache/adaptlab``. To clear the cache, delete that ``torch`` folder, e.g.
+``shutil.rmtree(default_cache_dir() / "torch")``: the next call trains again.
+A file that cannot be loaded (damaged, or holding other or NaN weights) is
+trained again and overwritten, with a warning naming it.
 
 This is the only module of adaptlab that imports torch.
 """
@@ -22,7 +32,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
+import warnings
 from dataclasses import asdict, dataclass
 from functools import partial
 from itertools import pairwise
@@ -46,7 +58,7 @@ __all__ = [
     "ConvNet",
     "ConvNetConfig",
     "conv_block",
-    "count_flops",
+    "count_forward_flops",
     "default_cache_dir",
     "exit_head",
     "fit",
@@ -64,6 +76,7 @@ EARLY_EXIT = (16, 32, 64)
 
 _LATENCY_BATCH = 256  # test images timed per state; latency is per image in this batch
 _CACHE_FORMAT = 1  # bump when the architecture or the file layout changes
+_MAX_LR = float(np.finfo(np.float32).max)  # Adam's step must fit the float32 weights
 
 
 # ---------------------------------------------------------------- architecture
@@ -157,18 +170,30 @@ class ConvNet(nn.Module):
     in_channels : int
         Channels of the input images (3 for colour).
     n_classes : int
+
+    Attributes
+    ----------
+    config : ConvNetConfig
+    in_channels : int
+    exits : tuple of int
     """
 
     def __init__(self, config, in_channels, n_classes):
         super().__init__()
-        self.exits = config.exits
+        self.config = config
+        self.in_channels = in_channels
         widths = (in_channels, *config.channels)
         self.blocks = nn.ModuleList(
             conv_block(c_in, c_out) for c_in, c_out in pairwise(widths)
         )
         self.heads = nn.ModuleList(exit_head(widths[k], n_classes) for k in self.exits)
 
-    def forward(self, x, n_exits=None):
+    @property
+    def exits(self):
+        """The blocks (1-based) followed by a classifier head, as in ``config.exits``."""
+        return self.config.exits
+
+    def forward(self, x, *, n_exits=None):
         """Class logits of the first ``n_exits`` exits (all by default), cheapest first.
 
         Parameters
@@ -194,7 +219,7 @@ class ConvNet(nn.Module):
         return logits
 
 
-def count_flops(forward, inputs):
+def count_forward_flops(forward, inputs):
     """FLOPs of one forward pass, counted by torch's ``FlopCounterMode``.
 
     The counter counts the multiply-adds of convolutions and matrix products
@@ -214,7 +239,8 @@ def count_flops(forward, inputs):
     Examples
     --------
     >>> net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.Flatten(), nn.Linear(4 * 8 * 8, 10))
-    >>> count_flops(net, torch.zeros(1, 3, 8, 8)) == 2 * 3 * 3 * 3 * 4 * 8 * 8 + 2 * 256 * 10
+    >>> flops = count_forward_flops(net, torch.zeros(1, 3, 8, 8))
+    >>> flops == 2 * 3 * 3 * 3 * 4 * 8 * 8 + 2 * 256 * 10
     True
     """
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
@@ -226,11 +252,11 @@ def count_flops(forward, inputs):
 
 
 def _to_tensor(images):
-    """uint8 images (n, height, width, channels) as float (n, channels, height, width) in [0, 1]."""
+    """uint8 images (n, height, width, channels) as floats in [0, 1], channels first."""
     return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
 
 
-def fit(model, dataset, epochs, batch_size=128, lr=2e-2, seed=0, progress=True, desc=None):
+def fit(model, dataset, *, epochs=3, batch_size=128, lr=2e-2, seed=0, progress=True, desc=None):
     """Train a :class:`ConvNet` with Adam on the sum of its exits' cross-entropies.
 
     The learning rate follows a one-cycle schedule (warm up to ``lr``, then
@@ -238,80 +264,161 @@ def fit(model, dataset, epochs, batch_size=128, lr=2e-2, seed=0, progress=True, 
     order, so the same seed (and the same initial weights) gives the same
     trained model.
 
+    Training stops with a ValueError as soon as the loss is NaN or inf, or an
+    epoch leaves NaN or inf in the weights (batch norm's running statistics
+    included): a learning rate too high for the model.
+
     Parameters
     ----------
     model : ConvNet
     dataset : Dataset
         The training split.
-    epochs, batch_size : int
-    lr : float
-        Peak learning rate.
-    seed : int
-        Seed of the minibatch order.
-    progress : bool
+    epochs : int, default=3
+    batch_size : int, default=128
+        Integers >= 1 (numpy integers too).
+    lr : float, default=0.02
+        Peak learning rate: a finite number > 0.
+    seed : int, default=0
+        Seed of the minibatch order, an integer >= 0.
+    progress : bool, default=True
         Show a tqdm progress bar.
     desc : str, optional
-        The progress bar's label.
+        The progress bar's label, and the model's name in error messages.
 
     Returns
     -------
     ConvNet
         ``model``, trained in place and left in evaluation mode.
     """
-    _check_training(epochs, batch_size, lr, seed)
+    training = _check_training(epochs, batch_size, lr, seed)
+    epochs, batch_size, lr = training["epochs"], training["batch_size"], training["lr"]
     labels = torch.from_numpy(np.asarray(dataset.labels, dtype=np.int64))
-    order = torch.Generator().manual_seed(seed)
+    order = torch.Generator().manual_seed(training["seed"])
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     n_batches = -(-len(dataset) // batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=epochs * n_batches)
+    name = desc or "the model"
     model.train()
     with tqdm(total=epochs * n_batches, desc=desc, disable=not progress) as bar:
-        for epoch in range(epochs):
-            for batch in torch.randperm(len(dataset), generator=order).split(batch_size):
+        for epoch in range(1, epochs + 1):
+            batches = torch.randperm(len(dataset), generator=order).split(batch_size)
+            for number, batch in enumerate(batches, start=1):
                 logits = model(_to_tensor(dataset.images[batch.numpy()]))
                 loss = sum(F.cross_entropy(exit_logits, labels[batch]) for exit_logits in logits)
+                if not torch.isfinite(loss):
+                    raise _diverged(
+                        name, f"at epoch {epoch}, batch {number}: the loss is {loss.item()}", lr
+                    )
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 schedule.step()
                 bar.update()
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
+            if not all(torch.isfinite(tensor).all() for tensor in model.state_dict().values()):
+                raise _diverged(name, f"in epoch {epoch}: the weights hold NaN or inf", lr)
+            bar.set_postfix(epoch=epoch, loss=f"{loss.item():.3f}")
     return model.eval()
 
 
-def predict_proba(model, images, n_exits=None, batch_size=512):
+def _diverged(name, where, lr):
+    """The error of a training run that blew up: lower the learning rate."""
+    return ValueError(
+        f"training {name} diverged {where}. Lower lr (now {lr:g}), e.g. to the default 0.02."
+    )
+
+
+def predict_proba(model, images, *, n_exits=None, batch_size=512):
     """Softmax probabilities of exit ``n_exits`` (the last by default) on uint8 images.
 
     Parameters
     ----------
     model : ConvNet
     images : ndarray of uint8, shape (n, height, width, channels)
+        Pixels 0-255, as in :class:`adaptlab.data.Dataset`; they are scaled
+        to [0, 1] here. Anything else, floats already in [0, 1] included, is
+        refused.
     n_exits : int, optional
         Which exit, from 1 to the number of exits (the default); the blocks
         after it are not run.
-    batch_size : int
+    batch_size : int, default=512
 
     Returns
     -------
     ndarray of float64, shape (n, n_classes)
     """
+    if not isinstance(model, ConvNet):
+        raise ValueError(f"model must be a ConvNet, got {type(model).__name__}.")
+    images = _check_images(images, model)
     n_exits = _check_n_exits(n_exits, len(model.exits))
     batch_size = check_positive_int(batch_size, "batch_size")
     model.eval()
     chunks = []
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
-            logits = model(_to_tensor(images[start : start + batch_size]), n_exits)[-1]
+            batch = _to_tensor(images[start : start + batch_size])
+            logits = model(batch, n_exits=n_exits)[-1]
             chunks.append(torch.softmax(logits.double(), dim=1).numpy())
     return np.concatenate(chunks)
+
+
+def _check_images(images, model):
+    """uint8 images (n, height, width, channels) with the model's channels, big enough for it."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4:
+        raise ValueError(
+            "images must be uint8 pixels 0-255 of shape (n, height, width, channels), got "
+            f"{images.dtype} of shape {images.shape}. Pass the uint8 pixels, e.g. "
+            "(images * 255).round().astype(np.uint8) if they were scaled to [0, 1]."
+        )
+    if len(images) == 0:
+        raise ValueError(f"images is empty, shape {images.shape}: pass at least one image.")
+    if images.shape[3] != model.in_channels:
+        raise ValueError(
+            f"images must have {model.in_channels} channels (the last axis), as the model "
+            f"takes, got shape {images.shape}."
+        )
+    _check_depth(model.config, images.shape[1:], "images")
+    return images
 
 
 # ---------------------------------------------------------------- disk cache
 
 
 def default_cache_dir():
-    """Where trained weights go: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``."""
+    """Where trained weights go by default: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``.
+
+    The weights themselves are in its ``torch`` subfolder; delete that folder
+    to clear the cache.
+
+    Returns
+    -------
+    Path
+    """
     return Path(os.environ.get("ADAPTLAB_CACHE", Path.home() / ".cache" / "adaptlab"))
+
+
+def _check_cache_dir(cache_dir):
+    """The folder of the weights, ``<cache_dir>/torch``, created now, before any training.
+
+    ``cache_dir`` is None for :func:`default_cache_dir`, or a directory that
+    exists or can be created.
+    """
+    origin = "cache_dir"
+    if cache_dir is None:
+        cache_dir, origin = default_cache_dir(), "cache_dir (default_cache_dir(), $ADAPTLAB_CACHE)"
+    try:
+        folder = Path(cache_dir) / "torch"
+    except TypeError:
+        raise ValueError(f"cache_dir must be a path (str or Path), got {cache_dir!r}.") from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(
+            f"{origin} {str(cache_dir)!r} cannot hold the weights: making the folder "
+            f"{str(folder)!r} fails ({error.strerror}). Pass a cache_dir that is a "
+            "directory or can be made one."
+        ) from None
+    return folder
 
 
 def _fingerprint(dataset):
@@ -323,8 +430,8 @@ def _fingerprint(dataset):
     return digest.hexdigest()
 
 
-def _cache_path(cache_dir, config, training, fingerprint):
-    """``<cache_dir>/torch/<name>-<hash>.pt``, the hash over everything that shapes the weights."""
+def _cache_path(folder, config, training, fingerprint):
+    """``<folder>/<name>-<hash>.pt``, the hash over everything that shapes the weights."""
     key = {
         "format": _CACHE_FORMAT,
         "config": asdict(config),
@@ -332,23 +439,40 @@ def _cache_path(cache_dir, config, training, fingerprint):
         "data": fingerprint,
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-    return Path(cache_dir) / "torch" / f"{config.name}-{digest}.pt"
+    return folder / f"{config.name}-{digest}.pt"
 
 
-def _trained(config, train, training, cache_dir, progress):
-    """A ConvNet trained on ``train``, loaded from the cache when it was trained before.
+def _load_cached(path, model):
+    """``model`` with the weights cached at ``path``; None, with a warning, if they are unusable.
 
-    ``cache_dir`` is None for the default, or a directory.
+    Unusable is a file that torch cannot load with ``weights_only=True``, a
+    state dict of another architecture, or NaN or inf weights.
     """
+    try:
+        state = torch.load(path, weights_only=True)
+        model.load_state_dict(state)
+    except Exception:  # unpickling a damaged file can raise almost any error
+        problem = "cannot be loaded (the file is damaged, or holds another architecture)"
+    else:
+        if all(torch.isfinite(tensor).all() for tensor in state.values()):
+            return model.eval()
+        problem = "hold NaN or inf"
+    warnings.warn(
+        f"The cached weights {path} {problem}: training {model.config.name} again "
+        "and overwriting the file."
+    )
+    return None
+
+
+def _trained(config, train, training, folder, progress):
+    """A ConvNet trained on ``train``, or loaded from ``folder`` if it was trained before."""
+    new_model = partial(ConvNet, config, train.images.shape[3], train.n_classes)
+    path = _cache_path(folder, config, training, _fingerprint(train))
+    model = _load_cached(path, new_model()) if path.exists() else None
+    if model is not None:
+        return model
     torch.manual_seed(training["seed"])
-    model = ConvNet(config, train.images.shape[3], train.n_classes)
-    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
-    path = _cache_path(cache_dir, config, training, _fingerprint(train))
-    if path.exists():
-        model.load_state_dict(torch.load(path, weights_only=True))
-        return model.eval()
-    fit(model, train, progress=progress, desc=config.name, **training)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    model = fit(new_model(), train, progress=progress, desc=config.name, **training)
     partial_path = path.with_suffix(f".{os.getpid()}.part")
     torch.save(model.state_dict(), partial_path)
     os.replace(partial_path, path)  # atomic: a reader never sees half a file
@@ -359,9 +483,12 @@ def _trained(config, train, training, cache_dir, progress):
 
 
 def _check_training(epochs, batch_size, lr, seed):
-    """The training settings as a dict, the way they enter the cache key."""
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}.")
+    """The training settings as a dict of Python numbers, the way they enter the cache key."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr <= _MAX_LR:
+        raise ValueError(
+            f"lr must be a finite positive number (at most {_MAX_LR:.3g}, the largest "
+            f"float32), got {lr!r}. The default is 0.02."
+        )
     return {
         "epochs": check_positive_int(epochs, "epochs"),
         "batch_size": check_positive_int(batch_size, "batch_size"),
@@ -372,18 +499,21 @@ def _check_training(epochs, batch_size, lr, seed):
 
 def _check_depth(config, image_shape, name):
     """Each block halves the image: it must stay at least one pixel."""
-    smallest_side = min(image_shape[:2])
-    if smallest_side < 2 ** len(config.channels):
+    depth, (height, width) = len(config.channels), image_shape[:2]
+    if min(height, width) < 2**depth:
         raise ValueError(
-            f"{name}: {len(config.channels)} blocks halve a {smallest_side}-pixel side "
-            "to nothing; use fewer blocks or larger images."
+            f"{name}: the {depth} blocks of {config.name} halve height and width {depth} "
+            f"times, so they need images of at least {2**depth}x{2**depth} pixels, got "
+            f"{height}x{width}. Use fewer blocks or larger images."
         )
 
 
 def _check_ascending(configs, image_shape, n_classes):
     """The configs' FLOPs on one image must rise strictly, cheapest first."""
     one_image = torch.zeros((1, image_shape[2], *image_shape[:2]))
-    flops = [count_flops(ConvNet(c, image_shape[2], n_classes), one_image) for c in configs]
+    flops = [
+        count_forward_flops(ConvNet(c, image_shape[2], n_classes), one_image) for c in configs
+    ]
     not_rising = np.flatnonzero(np.diff(flops) <= 0)
     if not_rising.size:
         i = not_rising[0]
@@ -407,9 +537,9 @@ def _evaluate(states, splits, shared_backbone=False):
     for _, model, n_exits in states:
         model.eval()
         forward = partial(model, n_exits=n_exits)
-        costs.append(count_flops(forward, one_image) / 1e6)
-        proba_val.append(predict_proba(model, splits.val.images, n_exits))
-        proba_test.append(predict_proba(model, splits.test.images, n_exits))
+        costs.append(count_forward_flops(forward, one_image) / 1e6)
+        proba_val.append(predict_proba(model, splits.val.images, n_exits=n_exits))
+        proba_test.append(predict_proba(model, splits.test.images, n_exits=n_exits))
         with torch.no_grad():
             latency.append(measure_latency_ms(forward, timing_batch))
     return Family(
@@ -428,6 +558,7 @@ def _evaluate(states, splits, shared_backbone=False):
 def train_cnn_family(
     splits,
     channels=CNN_FAMILY,
+    *,
     epochs=3,
     batch_size=128,
     lr=2e-2,
@@ -447,13 +578,19 @@ def train_cnn_family(
         uint8 images, channels last.
     channels : sequence of sequences of int, default=CNN_FAMILY
         Output channels of each block, one sequence per CNN, cheapest first.
-    epochs, batch_size : int
-    lr : float
-        Peak learning rate of Adam's one-cycle schedule.
-    seed : int
-        Seeds the initial weights and the minibatch order.
+    epochs : int, default=3
+    batch_size : int, default=128
+        Integers >= 1 (numpy integers too).
+    lr : float, default=0.02
+        Peak learning rate of Adam's one-cycle schedule, a finite number > 0.
+        Training that diverges stops with a ValueError, and nothing is cached.
+    seed : int, default=0
+        Seeds the initial weights and the minibatch order, an integer >= 0.
     cache_dir : str or Path, optional
-        Default :func:`default_cache_dir`.
+        Where the trained weights are cached, in its ``torch`` subfolder: a
+        directory, or a path where one can be made. Default
+        :func:`default_cache_dir`. A cached file that cannot be loaded is
+        trained again and overwritten, with a warning.
     progress : bool
         Show a progress bar per CNN trained.
 
@@ -479,13 +616,15 @@ def train_cnn_family(
     for config in configs:
         _check_depth(config, image_shape, "channels")
     _check_ascending(configs, image_shape, splits.train.n_classes)
-    models = [_trained(c, splits.train, training, cache_dir, progress) for c in configs]
+    folder = _check_cache_dir(cache_dir)
+    models = [_trained(c, splits.train, training, folder, progress) for c in configs]
     return _evaluate([(c.name, m, 1) for c, m in zip(configs, models)], splits)
 
 
 def train_early_exit(
     splits,
     channels=EARLY_EXIT,
+    *,
     epochs=3,
     batch_size=128,
     lr=2e-2,
@@ -524,5 +663,6 @@ def train_early_exit(
     training = _check_training(epochs, batch_size, lr, seed)
     config = ConvNetConfig(channels, early_exit=True)
     _check_depth(config, splits.train.images.shape[1:], "channels")
-    model = _trained(config, splits.train, training, cache_dir, progress)
+    folder = _check_cache_dir(cache_dir)
+    model = _trained(config, splits.train, training, folder, progress)
     return _evaluate([(f"exit-{k}", model, k) for k in config.exits], splits, shared_backbone=True)

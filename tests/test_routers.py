@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
+from sklearn.svm import SVC, LinearSVC
 
 from adaptlab.cascade import sweep
 from adaptlab.routers import (
@@ -160,10 +161,10 @@ def test_learned_router_predicts_whether_a_state_is_right(family):
     assert np.all(scores[:, -1] == 1)
     assert len(router.estimators_) == 2
     confidence = max_probability(proba)
-    for stage in range(2):
-        learned = roc_auc_score(correct[:, stage], scores[:, stage])
+    for state in range(2):
+        learned = roc_auc_score(correct[:, state], scores[:, state])
         assert learned > 0.75
-        assert learned > roc_auc_score(correct[:, stage], confidence[:, stage]) - 0.02
+        assert learned > roc_auc_score(correct[:, state], confidence[:, state]) - 0.02
 
 
 def test_out_of_fold_scores_are_honest_and_deterministic(family):
@@ -197,9 +198,9 @@ def test_learned_router_names_a_used_up_generator_of_splits(family):
         router.out_of_fold_scores(proba, correct)
 
 
-def test_learned_router_features_of_one_stage_only(family):
+def test_learned_router_features_of_one_state_only(family):
     proba, _, correct = family
-    router = LearnedRouter(use_earlier_stages=False).fit(proba, correct)
+    router = LearnedRouter(use_earlier_states=False).fit(proba, correct)
     assert router.estimators_[1][-1].coef_.shape == (1, 3)
     full = LearnedRouter().fit(proba, correct)
     assert full.estimators_[1][-1].coef_.shape == (1, 6)
@@ -238,6 +239,46 @@ def test_learned_router_rejects_bad_use(family):
         LearnedRouter().fit(proba[:, :1], correct[:, :1])
 
 
+class FitRefused(LogisticRegression):
+    """A classifier that fails the test if anything fits it."""
+
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("fitted before the parameters were checked")
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"cv": 1}, r"^cv must be a number of folds >= 2, .* got 1\.$"),
+        ({"cv": 0}, r"^cv must be a number of folds >= 2, .* got 0\.$"),
+        ({"cv": "abc"}, r"^cv must be .* got 'abc'\.$"),
+        ({"cv": 2.5}, r"^cv must be .* got 2\.5\.$"),
+        ({"cv": True}, r"^cv must be .* got True\.$"),
+        ({"cv": None}, r"^cv must be .* got None\.$"),
+        ({"estimator": LinearSVC()}, r"^estimator must be a classifier .* got LinearSVC\(\)\. "),
+        ({"estimator": Ridge()}, r"^estimator must be .* predict_proba, got Ridge\(\)\. "),
+        ({"estimator": SVC()}, r"^estimator must be .* predict_proba, got SVC\(\)\. "),
+        ({"estimator": LogisticRegression}, r"^estimator must be a classifier instance "),
+        ({"use_earlier_states": "yes"}, r"^use_earlier_states must be True or False, got 'yes'"),
+        ({"use_earlier_states": 1}, r"^use_earlier_states must be True or False, got 1\.$"),
+    ],
+)
+@pytest.mark.parametrize("method", ["fit", "out_of_fold_scores"])
+def test_learned_router_names_bad_parameters_before_fitting(family, method, params, message):
+    proba, _, correct = family
+    router = LearnedRouter(**({"estimator": FitRefused()} | params))
+    with pytest.raises(ValueError, match=message):
+        getattr(router, method)(proba, correct)
+    assert not hasattr(router, "estimators_")
+
+
+def test_learned_router_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        LearnedRouter(None, False)
+    router = LearnedRouter(use_earlier_states=False, cv=np.int64(3))
+    assert router.get_params() == {"estimator": None, "use_earlier_states": False, "cv": 3}
+
+
 # ---------------------------------------------------------------- bad input
 
 
@@ -259,16 +300,45 @@ def test_rules_reject_bad_proba(rule, proba):
 
 
 @pytest.mark.parametrize(
-    "arguments, name",
+    "n, n_states, seed, message",
     [
-        ((0, 2), "n"),
-        ((3, 0), "n_stages"),
-        ((2.5, 2), "n"),
-        ((3, 2, "x"), "seed"),
-        ((3, 2, -1), "seed"),
-        ((3, 2, 1.5), "seed"),
+        (0, 2, 0, r"^n must be an integer >= 1, got 0\.$"),
+        (2.5, 2, 0, r"^n must be an integer >= 1, got 2\.5\.$"),
+        (3, 0, 0, r"^n_states must be an integer >= 1, got 0\.$"),
+        (3, 2, "x", r"^seed must be an integer >= 0, got 'x'\.$"),
+        (3, 2, -1, r"^seed must be an integer >= 0, got -1\.$"),
+        (3, 2, 1.5, r"^seed must be an integer >= 0, got 1\.5\.$"),
+        (3, 2, None, r"^seed must be an integer >= 0, got None\.$"),
+        (10**12, 3, 0, r"^n \* n_states must be at most 2\*\*31 scores .* got n=10+ and "),
+        (2**30 + 1, 2, 0, r"^n \* n_states .*, got n=1073741825 and n_states=2: score fewer"),
     ],
 )
-def test_random_scores_rejects_bad_arguments(arguments, name):
-    with pytest.raises(ValueError, match=f"^{name} "):
-        random_scores(*arguments)
+def test_random_scores_rejects_bad_arguments(n, n_states, seed, message):
+    with pytest.raises(ValueError, match=message):
+        random_scores(n, n_states, seed=seed)
+
+
+def test_random_scores_takes_numpy_integers_and_a_keyword_seed():
+    np.testing.assert_array_equal(
+        random_scores(np.int64(4), np.int32(2), seed=np.uint8(3)), random_scores(4, 2, seed=3)
+    )
+    with pytest.raises(TypeError):
+        random_scores(4, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: max_probability(row for row in PROBA), "proba"),
+        (lambda: margin(iter(PROBA)), "proba"),
+        (lambda: negative_entropy(map(np.asarray, PROBA)), "proba"),
+        (lambda: agreement((row for row in PROBA), [[0], [1]], [1, 2]), "proba"),
+        (lambda: agreement(PROBA, [[0], [1]], (cost for cost in [1, 2])), "costs"),
+        (lambda: LearnedRouter().fit(PROBA, (row for row in PROBA[..., 0] > 0.5)), "correct"),
+        (lambda: LearnedRouter().out_of_fold_scores(iter(PROBA), PROBA[..., 0] > 0.5), "proba"),
+    ],
+)
+def test_generators_are_named_not_read_as_object_arrays(call, name):
+    message = rf"^{name} must be an array or a list, got a \w+: pass list\(\.\.\.\) of it\.$"
+    with pytest.raises(ValueError, match=message):
+        call()
