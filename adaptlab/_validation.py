@@ -6,12 +6,25 @@ to fix, not handed a traceback from deep inside numpy.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
+
+
+def check_not_iterator(values, name):
+    """Refuse a one-shot iterator (a generator, map, zip...): numpy cannot read one as an array."""
+    if isinstance(values, Iterator):
+        raise ValueError(
+            f"{name} must be an array or a list, got a {type(values).__name__}: "
+            "pass list(...) of it."
+        )
+    return values
 
 
 def _finite_vector(values, name):
     if values is None:
         raise ValueError(f"{name} is required, got None.")
+    check_not_iterator(values, name)
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -128,7 +141,7 @@ def check_fraction(value, name):
 
 def check_correct(correct, name="correct"):
     """A per-instance correctness matrix (n instances x N states) as a bool array."""
-    array = np.asarray(correct)
+    array = np.asarray(check_not_iterator(correct, name))
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D matrix (instances x states), got shape {array.shape}."
@@ -153,15 +166,13 @@ PROBA_TOLERANCE = 1e-4
 
 def check_proba(proba, name="proba"):
     """Class probabilities (instances x states x classes): finite, in [0, 1], rows summing to 1."""
-    if not isinstance(proba, np.ndarray) and not isinstance(proba, (list, tuple)):
-        raise ValueError(
-            f"{name} must be an array of shape (instances, states, classes), "
-            f"got {type(proba).__name__}."
-        )
+    check_not_iterator(proba, name)
     try:
         proba = np.asarray(proba, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers.") from None
+        raise ValueError(
+            f"{name} must be an array of probabilities, shape (instances, states, classes)."
+        ) from None
     if proba.ndim != 3 or proba.shape[0] == 0 or proba.shape[1] == 0:
         raise ValueError(
             f"{name} must be a non-empty 3-D array (instances x states x classes), "

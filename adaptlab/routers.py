@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numbers
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +38,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_correct, check_costs_for_states, check_positive_int
+from ._validation import (
+    check_correct,
+    check_costs_for_states,
+    check_not_iterator,
+    check_positive_int,
+    check_proba,
+)
 
 __all__ = [
     "AgreementCascade",
@@ -50,52 +56,11 @@ __all__ = [
     "random_scores",
 ]
 
-_PROBA_TOLERANCE = 1e-4
-"""How far a row of ``proba`` may sum from 1 (float32 softmax is well within)."""
-
 _MAX_SCORES = 2**31
 """The most scores :func:`random_scores` makes in one call: 16 GiB of float64."""
 
 
 # ---------------------------------------------------------------- input checks
-
-
-def _check_not_iterator(values, name):
-    """Refuse a one-shot iterator (a generator, map, zip...): numpy cannot read one as an array."""
-    if isinstance(values, Iterator):
-        raise ValueError(
-            f"{name} must be an array or a list, got a {type(values).__name__}: "
-            "pass list(...) of it."
-        )
-    return values
-
-
-def _check_proba(proba):
-    _check_not_iterator(proba, "proba")
-    try:
-        proba = np.asarray(proba, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("proba must be an array of numbers.") from None
-    if proba.ndim != 3 or proba.shape[0] == 0 or proba.shape[1] == 0:
-        raise ValueError(
-            "proba must be a non-empty 3-D array (instances x states x classes), "
-            f"got shape {proba.shape}."
-        )
-    if proba.shape[2] < 2:
-        raise ValueError(f"proba must cover at least 2 classes, got {proba.shape[2]}.")
-    if not np.all(np.isfinite(proba)):
-        raise ValueError("proba must be finite; found NaN or inf.")
-    if proba.min() < -_PROBA_TOLERANCE or proba.max() > 1 + _PROBA_TOLERANCE:
-        raise ValueError(
-            f"proba must hold probabilities in [0, 1], got values in "
-            f"[{proba.min():.4g}, {proba.max():.4g}]. Apply a softmax to logits first."
-        )
-    worst = np.abs(proba.sum(axis=2) - 1).max()
-    if worst > _PROBA_TOLERANCE:
-        raise ValueError(
-            f"proba must sum to 1 over classes (axis 2); a row is off by {worst:.3g}."
-        )
-    return proba
 
 
 def _check_tiers(tiers, n_states):
@@ -136,7 +101,7 @@ def max_probability(proba):
     >>> max_probability([[[0.7, 0.2, 0.1], [0.4, 0.4, 0.2]]]).tolist()
     [[0.7, 0.4]]
     """
-    return _check_proba(proba).max(axis=2)
+    return check_proba(proba).max(axis=2)
 
 
 def margin(proba):
@@ -156,7 +121,7 @@ def margin(proba):
     >>> np.round(margin([[[0.7, 0.2, 0.1], [0.4, 0.4, 0.2]]]), 6).tolist()
     [[0.5, 0.0]]
     """
-    top_two = np.partition(_check_proba(proba), -2, axis=2)[..., -2:]
+    top_two = np.partition(check_proba(proba), -2, axis=2)[..., -2:]
     return top_two[..., 1] - top_two[..., 0]
 
 
@@ -177,7 +142,7 @@ def negative_entropy(proba):
     >>> np.round(negative_entropy([[[1.0, 0.0], [0.5, 0.5]]]), 4).tolist()
     [[0.0, -0.6931]]
     """
-    proba = _check_proba(proba)
+    proba = check_proba(proba)
     return xlogy(proba, proba).sum(axis=2)
 
 
@@ -306,10 +271,10 @@ def agreement(proba, tiers, costs):
     >>> abc.predictions.tolist(), np.round(abc.scores, 3).tolist(), abc.costs.tolist()
     ([[1, 1]], [[0.667, 1.0]], [3.0, 10.0])
     """
-    proba = _check_proba(proba)
+    proba = check_proba(proba)
     n_states = proba.shape[1]
     tiers = _check_tiers(tiers, n_states)
-    costs = check_costs_for_states(_check_not_iterator(costs, "costs"), n_states)
+    costs = check_costs_for_states(check_not_iterator(costs, "costs"), n_states)
     tier_costs = np.array([costs[list(tier)].sum() for tier in tiers])
     if np.any(np.diff(tier_costs) < 0):
         raise ValueError(
@@ -425,7 +390,7 @@ class LearnedRouter(BaseEstimator):
         ndarray of shape (n, N)
         """
         check_is_fitted(self, "estimators_")
-        proba = _check_proba(proba)
+        proba = check_proba(proba)
         if proba.shape[1] != self.n_states_:
             raise ValueError(
                 f"proba has {proba.shape[1]} states but the router was fitted on {self.n_states_}."
@@ -491,8 +456,8 @@ class LearnedRouter(BaseEstimator):
             )
 
     def _check_training_data(self, proba, correct):
-        proba = _check_proba(proba)
-        correct = check_correct(_check_not_iterator(correct, "correct"))
+        proba = check_proba(proba)
+        correct = check_correct(check_not_iterator(correct, "correct"))
         if correct.shape != proba.shape[:2]:
             raise ValueError(
                 f"correct has shape {correct.shape} but proba has {proba.shape[:2]} "
