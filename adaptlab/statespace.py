@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import bounds
+from ._csvfile import about_file, read_table
 from ._validation import (
     check_accuracies,
     check_costs,
@@ -97,40 +98,41 @@ class StateSpace:
         )
 
 
-def read_csv(path, unit="GFLOPs"):
-    """A state space from a CSV file with columns ``name``, ``cost``, ``accuracy``.
+def read_csv(path, *, unit="GFLOPs"):
+    """A state space from a local CSV file with columns ``name``, ``cost``, ``accuracy``.
 
     Rows may come in any order; they are sorted by cost (ties by accuracy).
+    The file is read by :func:`adaptlab._csvfile.read_table`: a local file
+    only (no URL), every cell filled in, one row per name; whitespace after
+    the commas is fine.
 
     Parameters
     ----------
     path : str or path-like
-    unit : str
+        The CSV file; columns other than the three are ignored.
+    unit : str, default="GFLOPs"
         Unit of the ``cost`` column.
 
     Returns
     -------
     StateSpace
+        Every model of the file, dominated ones included.
+
+    Raises
+    ------
+    ValueError
+        Naming ``path``, the file and what is wrong: not a local CSV file, a
+        missing column, a blank or non-numeric cell, a repeated name, or costs
+        and accuracies no state space accepts (e.g. accuracies in percent).
     """
-    try:
-        table = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ValueError(f"path: no such file {str(path)!r}.") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ValueError(f"path: {str(path)!r} is not a readable CSV ({error}).") from None
-    missing = {"name", "cost", "accuracy"} - set(table.columns)
-    if missing:
-        raise ValueError(
-            f"path: {str(path)!r} lacks column(s) {sorted(missing)}; "
-            "expected name, cost, accuracy."
-        )
-    for column in ("cost", "accuracy"):
-        if not pd.api.types.is_numeric_dtype(table[column]):
-            raise ValueError(f"path: column {column!r} of {str(path)!r} must hold numbers.")
-    table = table.sort_values(["cost", "accuracy"], kind="stable")
-    return StateSpace(
-        tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit
+    table = read_table(
+        path, columns=("name", "cost", "accuracy"), numeric=("cost", "accuracy"), key="name"
     )
+    table = table.sort_values(["cost", "accuracy"], kind="stable")
+    with about_file(path):
+        return StateSpace(
+            tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit
+        )
 
 
 def pareto(costs, accuracies=None):

@@ -111,7 +111,7 @@ def test_read_csv_sorts_rows(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("name,cost\na,1\n", "lacks column"),
     ("name,cost,accuracy\na,x,0.5\n", "must hold numbers"),
-    ("", "not a readable CSV"),
+    ("", "is empty"),
 ])
 def test_read_csv_bad_files(tmp_path, text, message):
     path = tmp_path / "models.csv"
