@@ -169,6 +169,10 @@ def pareto(costs, accuracies=None):
     return order[sorted_accuracies > best_before]
 
 
+_DP_BLOCK_CELLS = 2**17
+"""Most cells of the pair-term matrix :func:`_subset_tables` holds at once (1 MiB of floats)."""
+
+
 def _subset_tables(costs, accuracies, k):
     """Dynamic programme behind :func:`best_subset`.
 
@@ -178,19 +182,30 @@ def _subset_tables(costs, accuracies, k):
     chain from each state to the last is a shortest path.
     ``tail[m, a]`` is the least pair-sum of a chain of m + 1 states that starts
     at a and ends at the last state; ``step[m, a]`` is its second state.
+
+    The pair terms ``edge[a, b] = R_b (A_b - A_a)`` form an N x N matrix (800 MB
+    for N = 10,000), never held whole: each step computes it a block of rows
+    at a time, at most ``_DP_BLOCK_CELLS`` cells, and only for ``b > a``.
+    Time is O(k N^2); memory is the O(k N) tables and one block.
     """
     n_states = costs.size
-    last = n_states - 1
-    # edge[a, b]: the term b adds after a, for a < b.
-    edge = costs[None, :] * (accuracies[None, :] - accuracies[:, None])
-    edge[np.tril_indices(n_states)] = np.inf
     tail = np.full((k, n_states), np.inf)
     step = np.full((k, n_states), -1, dtype=int)
-    tail[0, last] = 0.0
+    tail[0, -1] = 0.0
+    block = max(1, _DP_BLOCK_CELLS // n_states)
     for m in range(1, k):
-        totals = edge + tail[m - 1][None, :]
-        step[m] = totals.argmin(axis=1)
-        tail[m] = totals[np.arange(n_states), step[m]]
+        # A chain of m + 1 states from a to the last needs a < N - m and its second
+        # state b <= N - m: the other entries stay infinite.
+        for start in range(0, n_states - m, block):
+            stop = min(start + block, n_states - m)
+            rows = np.arange(stop - start)  # a = start + row; b = start + 1 + column
+            later = slice(start + 1, n_states - m + 1)
+            totals = costs[later] * (accuracies[later] - accuracies[start:stop, None])
+            totals += tail[m - 1, later]
+            totals[:, : rows.size][np.tri(rows.size, k=-1, dtype=bool)] = np.inf  # b <= a
+            best = totals.argmin(axis=1)
+            step[m, start:stop] = start + 1 + best
+            tail[m, start:stop] = totals[rows, best]
     return tail, step
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adaptlab import bounds
+from adaptlab import bounds, statespace
 from adaptlab.statespace import StateSpace, best_subset, best_subsets, pareto, read_csv
 
 from strategies import state_spaces
@@ -38,6 +38,14 @@ def test_pareto_matches_pairwise_dominance(points):
     bounds.conservative(costs[kept], accuracies[kept])
 
 
+def enumerated_best_cost(costs, accuracies, k):
+    """The least conservative cost over every k-subset that keeps the last state."""
+    return min(
+        bounds.conservative(costs[list(s) + [costs.size - 1]], accuracies[list(s) + [costs.size - 1]]).cost
+        for s in itertools.combinations(range(costs.size - 1), k - 1)
+    )
+
+
 @given(state_spaces(min_states=1, max_states=8), st.data())
 def test_best_subset_matches_enumeration(space, data):
     costs, accuracies = space
@@ -45,11 +53,23 @@ def test_best_subset_matches_enumeration(space, data):
     chosen = best_subset(costs, accuracies, k)
     assert chosen[-1] == costs.size - 1 and len(chosen) == k
     assert np.all(np.diff(chosen) > 0)
-    best = min(
-        bounds.conservative(costs[list(s) + [costs.size - 1]], accuracies[list(s) + [costs.size - 1]]).cost
-        for s in itertools.combinations(range(costs.size - 1), k - 1)
-    )
+    best = enumerated_best_cost(costs, accuracies, k)
     assert bounds.conservative(costs[chosen], accuracies[chosen]).cost == pytest.approx(best, abs=1e-9)
+
+
+@pytest.mark.parametrize("rows_per_block", [1, 2, 3, 4])
+def test_best_subset_is_exact_across_block_boundaries(monkeypatch, rows_per_block):
+    # The programme takes its N x N pair terms a few rows at a time: with 9 states
+    # and blocks of 1-4 rows, chains cross block edges at every step.
+    rng = np.random.default_rng(rows_per_block)
+    costs = np.sort(rng.integers(1, 100, 9)).astype(float)
+    accuracies = np.sort(rng.integers(0, 100, 9)) / 100
+    monkeypatch.setattr(statespace, "_DP_BLOCK_CELLS", rows_per_block * costs.size)
+    for k in range(1, costs.size + 1):
+        chosen = best_subset(costs, accuracies, k)
+        assert bounds.conservative(costs[chosen], accuracies[chosen]).cost == pytest.approx(
+            enumerated_best_cost(costs, accuracies, k), abs=1e-12
+        )
 
 
 @given(state_spaces(min_states=1, max_states=8))
