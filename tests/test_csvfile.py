@@ -24,7 +24,9 @@ def write(tmp_path, content):
 
 
 def test_spaces_after_commas_and_a_byte_order_mark_are_read(tmp_path):
-    path = write(tmp_path, "\ufeffname , cost, accuracy, note\n small , 1.5 ,0.7,\nlarge,10,0.9,big\n")
+    path = write(
+        tmp_path, "\ufeffname , cost, accuracy, note\n small , 1.5 ,0.7,\nlarge,10,0.9,big\n"
+    )
     table = read_table(path, **MODELS)
     assert list(table.columns) == ["name", "cost", "accuracy", "note"]
     assert table["name"].tolist() == ["small", "large"]
@@ -51,11 +53,13 @@ def test_spaces_after_commas_and_a_byte_order_mark_are_read(tmp_path):
     ("name,cost,accuracy\na,1\n", "'a' (row 1) has no accuracy"),
     ("name,cost,accuracy\na,1,0.5\nb,12 GFLOPs,0.6\n",
      "column 'cost' must hold numbers, but 'b' (row 2) has '12 GFLOPs'."),
-    ("name,cost,accuracy\na,inf,0.5\n", "column 'cost' must hold numbers, but 'a' (row 1) has 'inf'."),
+    ("name,cost,accuracy\na,inf,0.5\n",
+     "column 'cost' must hold numbers, but 'a' (row 1) has 'inf'."),
     ("name,cost,accuracy\na,1,0.5\nb,2,0.6\na,3,0.7\n",
      "name 'a' is on rows [1, 3]; give each name one row."),
     ("name,cost,accuracy\na,1,0.5\nb,2,0.6,extra\n",
-     "is not a well-formed CSV (Error tokenizing data. C error: Expected 3 fields in line 3, saw 4)."),
+     "is not a well-formed CSV (Error tokenizing data. "
+     "C error: Expected 3 fields in line 3, saw 4)."),
     (b"name,cost,accuracy\n\xff\xfe,1,0.5\n",
      "is not UTF-8 text (byte 19 cannot be decoded); give a CSV file saved as UTF-8."),
     (b"name,cost\x00,accuracy\na,1,0.5\n", "is not a text file; give a CSV file."),
