@@ -111,6 +111,7 @@ def _parse(file, where, columns):
 
 
 def _check_header(table, header, where, columns):
+    """Each column named once, and the required ones there (with a hint on the delimiter)."""
     found = list(table.columns)
     repeated = sorted({column for column in found if found.count(column) > 1})
     if repeated:

@@ -101,9 +101,9 @@ def test_a_named_pipe_is_refused_without_blocking(fifo):
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
-    path = write(tmp_path, "name,cost,accuracy\n" + "a,1,0.5\n" * 200)
-    monkeypatch.setattr(_csvfile, "MAX_BYTES", 1000)
-    with pytest.raises(ValueError, match=r"holds 0 MiB, more than the 0 MiB a table may have"):
+    path = write(tmp_path, "name,cost,accuracy\n" + "a,1,0.5\n" * 400_000)  # 3.2 MB
+    monkeypatch.setattr(_csvfile, "MAX_BYTES", 2**20)
+    with pytest.raises(ValueError, match=r"holds 3 MiB, more than the 1 MiB a table may have"):
         read_table(path, **MODELS)
 
 
