@@ -197,12 +197,13 @@ def check_proba(proba, name="proba"):
 
 def check_positive_int(value, name, minimum=1, maximum=None):
     """An integer >= minimum (and <= maximum when given)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    if maximum is not None and value > maximum:
-        shown = f"{value:,}" if value < 10**15 else f"a {len(str(value))}-digit number"
-        raise ValueError(f"{name} must be an integer <= {maximum:,}, got {shown}.")
-    return int(value)
+    integer = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    if integer and minimum <= value and (maximum is None or value <= maximum):
+        return int(value)
+    shown = f"an integer of {len(str(abs(value)))} digits" if integer and abs(value) > 10**15 \
+        else repr(value)
+    allowed = f">= {minimum}" if maximum is None else f"between {minimum:,} and {maximum:,}"
+    raise ValueError(f"{name} must be an integer {allowed}, got {shown}.")
 
 
 def check_state_space(costs, accuracies, names=None):

@@ -77,6 +77,7 @@ __all__ = [
     "smallest_state_limit",
     "continuous",
     "sequential_costs",
+    "MAX_CLASSES",
     "r_ratio",
     "delta_r",
     "delta_a",
@@ -634,7 +635,7 @@ def smallest_state_limit(costs, accuracies, n_classes):
     3.5714
     """
     costs, accuracies = check_state_space(costs, accuracies)
-    n_classes = check_positive_int(n_classes, "n_classes", minimum=2, maximum=_MAX_CLASSES)
+    n_classes = check_positive_int(n_classes, "n_classes", minimum=2, maximum=MAX_CLASSES)
     if costs.size < 2:
         raise ValueError("costs must hold at least 2 states: the rule compares R_1 with R_2.")
     chance = 1.0 / n_classes
@@ -644,7 +645,7 @@ def smallest_state_limit(costs, accuracies, n_classes):
         )
 
 
-_MAX_CLASSES = 10**9
+MAX_CLASSES = 10**9
 """More classes than any data set has; beyond it ``1 / C`` loses its meaning."""
 
 

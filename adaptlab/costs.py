@@ -24,6 +24,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ._csvfile import about_file, read_table
 from ._validation import check_cost_kind, check_positive_int
 
 __all__ = [
@@ -430,21 +431,30 @@ def load_api_prices(path=None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like, optional
-        A CSV of your own with at least the columns ``model``,
-        ``input_usd_per_1m_tokens`` and ``output_usd_per_1m_tokens``. Without
-        it, the bundled ``adaptlab/data/api_prices.csv`` (columns
-        :data:`PRICE_COLUMNS`) is read: an illustrative snapshot of public price
-        pages on the date given; prices change, so replace it with current ones.
+        A local CSV file of your own with at least the columns ``model``,
+        ``input_usd_per_1m_tokens`` and ``output_usd_per_1m_tokens``, read by
+        :func:`adaptlab._csvfile.read_table` (no URLs; every price filled in,
+        one row per model). Without it, the bundled
+        ``adaptlab/data/api_prices.csv`` (columns :data:`PRICE_COLUMNS`) is
+        read: an illustrative snapshot of public price pages on the date given;
+        prices change, so replace it with current ones.
 
     Returns
     -------
     pandas.DataFrame
-        One row per model.
+        One row per model; prices as floats, the other columns as text.
     """
     if path is None:
         with resources.as_file(resources.files("adaptlab") / "data" / "api_prices.csv") as bundled:
-            return _checked_price_table(pd.read_csv(bundled))
-    return _checked_price_table(pd.read_csv(path))
+            return load_api_prices(bundled)
+    table = read_table(
+        path,
+        columns=_REQUIRED_PRICE_COLUMNS,
+        numeric=_REQUIRED_PRICE_COLUMNS[1:],
+        key="model",
+    )
+    with about_file(path):
+        return _checked_price_table(table)
 
 
 def _model_prices(table, model):
@@ -585,9 +595,10 @@ class EdgeCloudSetup:
 
     def __post_init__(self):
         must_be_positive = {"device_gflops_per_s", "bandwidth_mbit_per_s"}
-        for field in fields(self):
-            check = _positive_number if field.name in must_be_positive else _non_negative_number
-            object.__setattr__(self, field.name, check(getattr(self, field.name), field.name))
+        for attribute in fields(self):
+            name = attribute.name
+            check = _positive_number if name in must_be_positive else _non_negative_number
+            object.__setattr__(self, name, check(getattr(self, name), name))
 
     @property
     def edge_ms(self) -> float:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import bounds
+from ._csvfile import about_file, read_table
 from ._validation import (
     check_accuracies,
     check_costs,
@@ -146,40 +147,41 @@ class StateSpace:
         return table
 
 
-def read_csv(path, unit="GFLOPs"):
-    """A state space from a CSV file with columns ``name``, ``cost``, ``accuracy``.
+def read_csv(path, *, unit="GFLOPs"):
+    """A state space from a local CSV file with columns ``name``, ``cost``, ``accuracy``.
 
     Rows may come in any order; they are sorted by cost (ties by accuracy).
+    The file is read by :func:`adaptlab._csvfile.read_table`: a local file
+    only (no URL), every cell filled in, one row per name; whitespace after
+    the commas is fine.
 
     Parameters
     ----------
     path : str or path-like
-    unit : str
+        The CSV file; columns other than the three are ignored.
+    unit : str, default="GFLOPs"
         Unit of the ``cost`` column.
 
     Returns
     -------
     StateSpace
+        Every model of the file, dominated ones included.
+
+    Raises
+    ------
+    ValueError
+        Naming ``path``, the file and what is wrong: not a local CSV file, a
+        missing column, a blank or non-numeric cell, a repeated name, or costs
+        and accuracies no state space accepts (e.g. accuracies in percent).
     """
-    try:
-        table = pd.read_csv(path)
-    except FileNotFoundError:
-        raise ValueError(f"path: no such file {str(path)!r}.") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise ValueError(f"path: {str(path)!r} is not a readable CSV ({error}).") from None
-    missing = {"name", "cost", "accuracy"} - set(table.columns)
-    if missing:
-        raise ValueError(
-            f"path: {str(path)!r} lacks column(s) {sorted(missing)}; "
-            "expected name, cost, accuracy."
-        )
-    for column in ("cost", "accuracy"):
-        if not pd.api.types.is_numeric_dtype(table[column]):
-            raise ValueError(f"path: column {column!r} of {str(path)!r} must hold numbers.")
-    table = table.sort_values(["cost", "accuracy"], kind="stable")
-    return StateSpace(
-        tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit=unit
+    table = read_table(
+        path, columns=("name", "cost", "accuracy"), numeric=("cost", "accuracy"), key="name"
     )
+    table = table.sort_values(["cost", "accuracy"], kind="stable")
+    with about_file(path):
+        return StateSpace(
+            tuple(table["name"]), table["cost"].to_numpy(), table["accuracy"].to_numpy(), unit=unit
+        )
 
 
 def pareto(costs, accuracies):
@@ -210,6 +212,10 @@ def pareto(costs, accuracies):
     return frontier_indices(costs, check_accuracies(accuracies, costs.size))
 
 
+_DP_BLOCK_CELLS = 2**17
+"""Most cells of the pair-term matrix :func:`_subset_tables` holds at once (1 MiB of floats)."""
+
+
 def _subset_tables(costs, accuracies, k):
     """Dynamic programme behind :func:`best_subset`.
 
@@ -219,19 +225,30 @@ def _subset_tables(costs, accuracies, k):
     chain from each state to the last is a shortest path.
     ``tail[m, a]`` is the least pair-sum of a chain of m + 1 states that starts
     at a and ends at the last state; ``step[m, a]`` is its second state.
+
+    The pair terms ``edge[a, b] = R_b (A_b - A_a)`` form an N x N matrix (800 MB
+    for N = 10,000), never held whole: each step computes it a block of rows
+    at a time, at most ``_DP_BLOCK_CELLS`` cells, and only for ``b > a``.
+    Time is O(k N^2); memory is the O(k N) tables and one block.
     """
     n_states = costs.size
-    last = n_states - 1
-    # edge[a, b]: the term b adds after a, for a < b.
-    edge = costs[None, :] * (accuracies[None, :] - accuracies[:, None])
-    edge[np.tril_indices(n_states)] = np.inf
     tail = np.full((k, n_states), np.inf)
     step = np.full((k, n_states), -1, dtype=int)
-    tail[0, last] = 0.0
+    tail[0, -1] = 0.0
+    block = max(1, _DP_BLOCK_CELLS // n_states)
     for m in range(1, k):
-        totals = edge + tail[m - 1][None, :]
-        step[m] = totals.argmin(axis=1)
-        tail[m] = totals[np.arange(n_states), step[m]]
+        # A chain of m + 1 states from a to the last needs a < N - m and its second
+        # state b <= N - m: the other entries stay infinite.
+        for start in range(0, n_states - m, block):
+            stop = min(start + block, n_states - m)
+            rows = np.arange(stop - start)  # a = start + row; b = start + 1 + column
+            later = slice(start + 1, n_states - m + 1)
+            totals = costs[later] * (accuracies[later] - accuracies[start:stop, None])
+            totals += tail[m - 1, later]
+            totals[:, : rows.size][np.tri(rows.size, k=-1, dtype=bool)] = np.inf  # b <= a
+            best = totals.argmin(axis=1)
+            step[m, start:stop] = start + 1 + best
+            tail[m, start:stop] = totals[rows, best]
     return tail, step
 
 

@@ -1,20 +1,39 @@
 """python -m adaptlab bounds models.csv"""
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from adaptlab.__main__ import main
+from adaptlab import __main__ as cli
+from adaptlab.__main__ import bounds_report, main
+from adaptlab.statespace import StateSpace
+
+MODELS = (
+    "name,cost,accuracy\n"
+    "tiny,0.4,0.62\nsmall,1.1,0.71\nclumsy,2.0,0.70\nmedium,4.4,0.80\nlarge,37.7,0.84\n"
+)
 
 
 @pytest.fixture
 def models_csv(tmp_path):
     path = tmp_path / "models.csv"
-    path.write_text(
-        "name,cost,accuracy\n"
-        "tiny,0.4,0.62\nsmall,1.1,0.71\nclumsy,2.0,0.70\nmedium,4.4,0.80\nlarge,37.7,0.84\n"
-    )
+    path.write_text(MODELS)
     return path
+
+
+@pytest.fixture
+def sizes_searched(monkeypatch):
+    """The k of every best-subset search the command line runs."""
+    searched, search = [], cli.best_subset
+
+    def spy(costs, accuracies, k):
+        searched.append(k)
+        return search(costs, accuracies, k)
+
+    monkeypatch.setattr(cli, "best_subset", spy)
+    return searched
 
 
 def test_bounds_table(models_csv, capsys):
@@ -27,32 +46,131 @@ def test_bounds_table(models_csv, capsys):
     assert "pays off" in out
 
 
-def test_single_k(models_csv, capsys):
+def test_single_k_is_the_only_size_searched(models_csv, capsys, sizes_searched):
     main(["bounds", str(models_csv), "--k", "2"])
     out = capsys.readouterr().out
     assert "best 2 of 4" in out and "best 3 of 4" not in out
+    assert sizes_searched == [2]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("name,cost,accuracy\na,1,62\nb,2,80\n", "looks like a percentage"),
-    ("name,price\na,1\n", "lacks column"),
+def test_a_large_frontier_shows_k_1_to_5_and_the_states_they_use(tmp_path, capsys, sizes_searched):
+    path = tmp_path / "many.csv"
+    costs, accuracies = np.geomspace(1, 1000, 40), np.linspace(0.5, 0.9, 40)
+    path.write_text("name,cost,accuracy\n" + "".join(
+        f"m{i},{cost},{accuracy}\n" for i, (cost, accuracy) in enumerate(zip(costs, accuracies))
+    ))
+    main(["bounds", str(path)])
+    out = capsys.readouterr().out
+    assert sizes_searched == [1, 2, 3, 4, 5]
+    assert "best 5 of 40" in out and "best 6 of 40" not in out
+    assert "Best subsets shown for k = 1..5 of 40 (all 40 is the conservative row); " \
+           "ask for another size with --k." in out
+    listed = re.findall(r"^(\d+) +m\d+ ", out, flags=re.MULTILINE)
+    assert listed[0] == "0" and listed[-1] == "39" and len(listed) < 40
+
+
+def test_many_dominated_models_are_counted_not_all_named():
+    names = [f"m{i}" for i in range(30)]
+    space = StateSpace(names, np.arange(1.0, 31.0), [0.9] + [0.5] * 29)
+    assert "Dominated, left out: m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 and 17 more." \
+        in bounds_report(space)
+
+
+def test_a_one_state_frontier_says_the_rule_needs_two():
+    space = StateSpace(["only", "worse"], [1.0, 2.0], [0.9, 0.8])
+    assert "Smallest-state rule (Eq 11): needs two states on the frontier; there is one." \
+        in bounds_report(space, n_classes=10)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"alpha": 1.5}, "alpha must be in [0, 1], got 1.5."),
+    ({"k": 0}, "k must be an integer between 1 and 4, got 0."),
+    ({"k": 2.0}, "k must be an integer between 1 and 4"),
+    ({"n_classes": 10**400},
+     "n_classes must be an integer between 2 and 1,000,000,000, got an integer of 401 digits."),
 ])
-def test_bad_csv_is_one_line_and_exit_2(tmp_path, content, message):
+def test_bounds_report_names_the_bad_option(kwargs, message):
+    space = StateSpace(["a", "b", "c", "d"], [1.0, 2.0, 3.0, 4.0], [0.5, 0.6, 0.7, 0.8])
+    with pytest.raises(ValueError, match=re.escape(message)):
+        bounds_report(space, **kwargs)
+
+
+def test_bounds_report_wants_a_state_space():
+    with pytest.raises(ValueError, match="space must be a StateSpace"):
+        bounds_report([1.0, 2.0])
+
+
+@pytest.fixture
+def files(tmp_path):
+    """Named bad inputs for MODELS.csv, written on demand."""
+    contents = {
+        "empty": "",
+        "header only": "name,cost,accuracy\n",
+        "semicolons": "name;cost;accuracy\na;1;0.5\n",
+        "blank cell": "name,cost,accuracy\na,1,0.5\nvit_b_16,3,\n",
+        "file": MODELS,
+    }
+
+    def make(kind):
+        if kind == "folder":
+            return str(tmp_path)
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(contents[kind])
+        return str(path)
+
+    return make
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["bounds", "{file}", "--classes", "1" + "0" * 400],
+     "--classes must be an integer between 2 and 1,000,000,000, got an integer of 401 digits."),
+    (["bounds", "{file}", "--classes", "10**400"],
+     "argument --classes: invalid int value: '10**400'"),
+    (["bounds", "{file}", "--classes", "1"], "--classes must be an integer between 2 and"),
+    (["bounds", "{file}", "--alpha", "1.5"], "--alpha must be in [0, 1], got 1.5."),
+    (["bounds", "{file}", "--alpha", "nan"], "--alpha must be in [0, 1], got nan."),
+    (["bounds", "{file}", "--k", "0"], "--k must be an integer >= 1, got 0."),
+    (["bounds", "{file}", "--k", "9"],
+     "k must be an integer between 1 and 4, got 9."),
+    (["bounds", "{file}", "--unit", " "], "--unit must name the cost unit"),
+    (["bounds", "{file}", "--colour", "red"], "unrecognized arguments: --colour red; see"),
+    (["bounds", "{folder}"], "is a directory; give the CSV file inside it."),
+    (["bounds", "{empty}"], "is empty; write a header line name,cost,accuracy"),
+    (["bounds", "{header only}"], "has a header but no rows"),
+    (["bounds", "{semicolons}"], "The file seems to use ';' as the delimiter; use commas."),
+    (["bounds", "{blank cell}"], "'vit_b_16' (row 2) has no accuracy; fill it in or drop the row."),
+    (["bounds", "https://example.com/models.csv"],
+     "path must be a local file, got a URL 'https://example.com/models.csv'"),
+    (["tour", "--instances", "0", "--output", "{folder}"], "n_instances"),  # the tour's own checks
+    (["tour", "--seed", "-1", "--output", "{folder}"], "seed"),
+    (["tour", "--output", "{file}"], "is an existing file; give a folder for the figures."),
+])
+def test_bad_input_is_one_line_and_exit_2(files, capsys, argv, message):
+    argv = [re.sub(r"\{(.+)\}", lambda kind: files(kind.group(1)), word) for word in argv]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
+    assert message in err
+
+
+@pytest.mark.parametrize("content, arguments, message", [
+    ("name,cost,accuracy\na,1,62\nb,2,80\n", [], "looks like a percentage"),
+    ("name;cost;accuracy\na;1,5;0,62\n", [], "seems to use ';' as the delimiter"),
+    ("name,cost,accuracy\na,1,0.6\nb,2,0.8\n", ["--classes", "1" + "0" * 400],
+     "--classes must be an integer between 2 and"),
+])
+def test_bad_input_from_a_shell_is_one_line_and_exit_2(tmp_path, content, arguments, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)
     run = subprocess.run(
-        [sys.executable, "-m", "adaptlab", "bounds", str(path)], capture_output=True, text=True
+        [sys.executable, "-m", "adaptlab", "bounds", str(path), *arguments],
+        capture_output=True, text=True,
     )
     assert run.returncode == 2
-    assert run.stderr.count("\n") == 1 and message in run.stderr
-    assert "Traceback" not in run.stderr
-
-
-def test_bad_k_is_refused(models_csv, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["bounds", str(models_csv), "--k", "9"])
-    assert exit_info.value.code == 2
-    assert "--k must be between 1 and 4" in capsys.readouterr().err
+    assert run.stderr.startswith("adaptlab: error: ") and run.stderr.count("\n") == 1
+    assert message in run.stderr and "Traceback" not in run.stderr
 
 
 def test_help_explains_the_columns():

@@ -1,5 +1,4 @@
 """Cost models, checked on cases worked out by hand."""
-import math
 
 import numpy as np
 import pandas as pd

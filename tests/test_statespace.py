@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adaptlab import bounds
+from adaptlab import bounds, statespace
 from adaptlab.statespace import StateSpace, best_subset, best_subsets, pareto, read_csv
 
 from strategies import state_spaces
@@ -56,6 +56,21 @@ def enumerated_best(costs, accuracies, k):
         bounds.conservative(costs[list(s) + [last]], accuracies[list(s) + [last]]).selection_cost
         for s in itertools.combinations(range(last), k - 1)
     )
+
+
+@pytest.mark.parametrize("rows_per_block", [1, 2, 3, 4])
+def test_best_subset_is_exact_across_block_boundaries(monkeypatch, rows_per_block):
+    # The programme takes its N x N pair terms a few rows at a time: with 9 states
+    # and blocks of 1-4 rows, chains cross block edges at every step.
+    rng = np.random.default_rng(rows_per_block)
+    costs = np.sort(rng.choice(np.arange(1, 100), 9, replace=False)).astype(float)
+    accuracies = np.sort(rng.choice(np.arange(100), 9, replace=False)) / 100
+    monkeypatch.setattr(statespace, "_DP_BLOCK_CELLS", rows_per_block * costs.size)
+    for k in range(1, costs.size + 1):
+        chosen = best_subset(costs, accuracies, k)
+        assert bounds.conservative(costs[chosen], accuracies[chosen]).selection_cost == pytest.approx(
+            enumerated_best(costs, accuracies, k), abs=1e-12
+        )
 
 
 @given(state_spaces(min_states=1, max_states=7))
@@ -125,7 +140,7 @@ def test_read_csv_sorts_rows(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("name,cost\na,1\n", "lacks column"),
     ("name,cost,accuracy\na,x,0.5\n", "must hold numbers"),
-    ("", "not a readable CSV"),
+    ("", "is empty"),
 ])
 def test_read_csv_bad_files(tmp_path, text, message):
     path = tmp_path / "models.csv"

@@ -9,7 +9,7 @@ from adaptlab.tour import run_tour, state_table
 def tour(tmp_path_factory):
     output = tmp_path_factory.mktemp("tour")
     printed = []
-    comparisons = run_tour(n_samples=1500, output_dir=output, progress=False,
+    comparisons = run_tour(n_instances=1500, output_dir=output, progress=False,
                            cache_dir=output / "cache", echo=printed.append)
     return output, comparisons, "\n".join(printed)
 
@@ -39,7 +39,7 @@ def test_tour_tables_are_consistent(tour):
 
 
 def test_cli_tour_without_torch(tmp_path, capsys):
-    assert main(["tour", "--samples", "1000", "--no-torch", "--quiet",
+    assert main(["tour", "--instances", "1000", "--no-torch", "--quiet",
                  "--output", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "== scikit-learn" in out and "== torch" not in out
@@ -49,9 +49,9 @@ def test_cli_tour_without_torch(tmp_path, capsys):
 
 def test_cli_tour_bad_size_is_one_line(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["tour", "--samples", "0", "--no-torch", "--quiet"])
+        main(["tour", "--instances", "0", "--no-torch", "--quiet"])
     assert exit_info.value.code == 2
-    assert "n_samples" in capsys.readouterr().err
+    assert "n_instances" in capsys.readouterr().err
 
 
 def test_missing_torch_is_explained(monkeypatch, tmp_path, capsys):
@@ -59,6 +59,6 @@ def test_missing_torch_is_explained(monkeypatch, tmp_path, capsys):
 
     monkeypatch.setitem(sys.modules, "adaptlab.torch_family", None)  # import fails
     with pytest.raises(SystemExit) as exit_info:
-        main(["tour", "--samples", "1000", "--quiet", "--output", str(tmp_path)])
+        main(["tour", "--instances", "1000", "--quiet", "--output", str(tmp_path)])
     assert exit_info.value.code == 2
     assert "torch is not installed" in capsys.readouterr().err
