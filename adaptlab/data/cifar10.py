@@ -6,10 +6,7 @@ once, by choice, and checks its MD5 checksum.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
-import io
-import pickle
 import re
 import tarfile
 import urllib.error
@@ -20,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from ._unpickle import decode_integer_array, describe, load_pickle
 from .dataset import Dataset
 
 __all__ = ["CIFAR10_MD5", "CIFAR10_URL", "download_cifar10", "load_cifar10"]
@@ -28,33 +26,6 @@ CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
 _CIFAR10_FOLDER = "cifar-10-batches-py"
 _TRAIN_BATCH = re.compile(r"data_batch_(\d+)")
-
-
-# What a CIFAR-10 pickle may refer to: numpy's array rebuilders, under their
-# numpy 1 and numpy 2 module names (taken from numpy itself, not imported).
-_PICKLE_GLOBALS = {
-    ("numpy", "ndarray"): np.ndarray,
-    ("numpy", "dtype"): np.dtype,
-    ("numpy.core.multiarray", "_reconstruct"): np.zeros(1).__reduce__()[0],
-    ("numpy._core.multiarray", "_reconstruct"): np.zeros(1).__reduce__()[0],
-    ("numpy.core.numeric", "_frombuffer"): np.zeros(1).__reduce_ex__(5)[0],
-    ("numpy._core.numeric", "_frombuffer"): np.zeros(1).__reduce_ex__(5)[0],
-    ("_codecs", "encode"): codecs.encode,  # bytes, in protocol-2 pickles
-}
-
-
-class _ArrayUnpickler(pickle.Unpickler):
-    """Unpickles only dicts, lists, strings, numbers and numpy arrays.
-
-    A pickle can run any code when loaded; a CIFAR-10 batch needs nothing but
-    numpy's own array rebuilders, so nothing else is let through.
-    """
-
-    def find_class(self, module, name):
-        try:
-            return _PICKLE_GLOBALS[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(f"unexpected object {module}.{name}") from None
 
 
 def _cifar_files(path, wanted):
@@ -94,36 +65,74 @@ def _batch_number(name):
 
 
 def _unpickle(content, name, path):
+    """A batch file's dict, its numpy arrays left as records (see ``_unpickle.py``)."""
     try:
-        unpickled = _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
+        unpickled = load_pickle(content)
     except Exception as error:  # a damaged pickle can raise almost anything
         raise ValueError(f"{name} in {path} is not a CIFAR-10 pickle: {error}") from error
     if not isinstance(unpickled, dict):
-        raise ValueError(f"{name} in {path} is not a CIFAR-10 pickle: expected a dict.")
+        raise ValueError(
+            f"{name} in {path} is not a CIFAR-10 pickle: expected a dict, "
+            f"got {describe(unpickled)}."
+        )
     return unpickled
 
 
 def _class_names(meta, path):
+    """The class names in batches.meta: a non-empty list of (byte) strings."""
+    names = meta.get(b"label_names")
+    if not (
+        isinstance(names, list) and names and all(isinstance(name, (bytes, str)) for name in names)
+    ):
+        raise ValueError(
+            f"batches.meta in {path} must hold b'label_names', a non-empty list of class "
+            f"names (bytes or str), got {describe(names)}."
+        )
     try:
-        return tuple(name.decode() for name in meta[b"label_names"])
-    except (KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"batches.meta in {path} has no list of label_names.") from error
+        return tuple(name.decode() if isinstance(name, bytes) else name for name in names)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"batches.meta in {path}: a label name is not UTF-8: {error}.") from None
+
+
+def _labels(value, where):
+    """A batch's labels as int64: a list of Python ints, or a pickled integer array."""
+    if isinstance(value, list):
+        if not all(type(label) is int for label in value):
+            kinds = sorted({type(label).__name__ for label in value} - {"int"})
+            raise ValueError(
+                f"{where}: b'labels' must be class indices (ints), got {', '.join(kinds)}."
+            )
+        try:
+            return np.array(value, dtype=np.int64)
+        except OverflowError:
+            raise ValueError(
+                f"{where}: b'labels' holds ints too large for class indices."
+            ) from None
+    try:
+        labels = decode_integer_array(value)
+    except ValueError as error:
+        raise ValueError(f"{where}: b'labels' {error}.") from None
+    if labels.ndim != 1:
+        raise ValueError(f"{where}: b'labels' must be one-dimensional, got shape {labels.shape}.")
+    return labels.astype(np.int64)
 
 
 def _batch_images_labels(batch, name, path):
     """A batch's images, channels last (n, 32, 32, 3), and its labels."""
+    where = f"{name} in {path}"
+    if b"data" not in batch or b"labels" not in batch:
+        raise ValueError(f"{where} has no b'data' and b'labels'.")
     try:
-        data = np.asarray(batch[b"data"])
-        labels = np.asarray(batch[b"labels"], dtype=np.int64)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"{name} in {path} has no b'data' and b'labels'.") from error
+        data = decode_integer_array(batch[b"data"])
+    except ValueError as error:
+        raise ValueError(f"{where}: b'data' {error}.") from None
     if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
         raise ValueError(
-            f"{name} in {path}: expected uint8 data of shape (n, 3072), "
-            f"got {data.dtype} {data.shape}."
+            f"{where}: expected uint8 data of shape (n, 3072), got {data.dtype} {data.shape}."
         )
+    labels = _labels(batch[b"labels"], where)
     if labels.shape != (len(data),):
-        raise ValueError(f"{name} in {path}: {len(data)} images but {labels.size} labels.")
+        raise ValueError(f"{where}: {len(data)} images but {labels.size} labels.")
     # Each row is the red plane, then green, then blue, each 32x32 row by row.
     return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels
 
@@ -152,14 +161,21 @@ def load_cifar10(path, split="train"):
     FileNotFoundError
         If nothing is at ``path``.
     ValueError
-        If ``path`` is not a CIFAR-10 archive or folder, or ``split`` is unknown.
+        If ``path`` is not a CIFAR-10 archive or folder, if one of its files
+        holds anything but the plain data described below (the message names
+        the file), or if ``split`` is unknown.
 
     Notes
     -----
     Each batch is a pickled dict: ``b"data"``, uint8 of shape (n, 3072) -- per
     image the 1024 red values row by row, then green, then blue -- and
-    ``b"labels"``, a list of n class indices. Only plain data and numpy arrays
-    are unpickled, so a tampered archive cannot run code.
+    ``b"labels"``, a list of n class indices. A pickle can run code and build
+    any object when loaded, so none of it is trusted: numpy's array rebuilders
+    are replaced by stand-ins that only record their arguments, every other
+    global is refused, and the pixels are read with ``np.frombuffer`` only if
+    the record describes a plain uint8 array of the right size. A tampered
+    archive can neither run code nor build numpy objects (say, arrays of
+    object pointers, which crash Python).
     """
     if split not in ("train", "test"):
         raise ValueError(f'split must be "train" or "test", got {split!r}.')
@@ -180,10 +196,16 @@ def load_cifar10(path, split="train"):
         expected = "test_batch" if split == "test" else "data_batch_1 ... data_batch_5"
         raise ValueError(f"{path} holds no {expected}: is it the CIFAR-10 python version?")
     order = sorted(batches, key=_batch_number)
+    for name in order:
+        labels = batches[name][1]
+        if np.any((labels < 0) | (labels >= len(class_names))):
+            raise ValueError(
+                f"{name} in {path}: labels must be class indices in range({len(class_names)}) "
+                f"(batches.meta names {len(class_names)} classes), got {labels.min()} to "
+                f"{labels.max()}."
+            )
     images = np.concatenate([batches[name][0] for name in order])
     labels = np.concatenate([batches[name][1] for name in order])
-    if labels.min() < 0 or labels.max() >= len(class_names):
-        raise ValueError(f"{path}: labels must lie in range({len(class_names)}).")
     return Dataset(images, labels, class_names)
 
 
