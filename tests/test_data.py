@@ -1,13 +1,143 @@
 """Tests of adaptlab.data.dataset: the Dataset type, the three splits and the digits."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from adaptlab.data import load_digits_dataset, make_cifar_like, train_val_test_split
+import adaptlab.data
+from adaptlab.data import (
+    Dataset,
+    Splits,
+    check_splits,
+    load_digits_dataset,
+    make_cifar_like,
+    train_val_test_split,
+)
 
 
 @pytest.fixture(scope="module")
 def cifar_like():
     return make_cifar_like(3_000, seed=0)
+
+
+def tiny(n=6, n_classes=3, difficulty=True):
+    """n distinct 2x2 RGB images, labels 0, 1, ..., n_classes - 1, 0, 1, ..."""
+    images = np.arange(n * 12, dtype=np.uint8).reshape(n, 2, 2, 3)
+    labels = np.arange(n) % n_classes
+    names = tuple(f"class {k}" for k in range(n_classes))
+    return Dataset(images, labels, names, np.linspace(0, 1, n) if difficulty else None)
+
+
+def test_the_package_reexports_every_public_name_of_its_modules():
+    modules = (adaptlab.data.dataset, adaptlab.data.synthetic, adaptlab.data.cifar10)
+    assert sorted(adaptlab.data.__all__) == sorted(name for m in modules for name in m.__all__)
+    for module in modules:
+        for name in module.__all__:
+            assert getattr(adaptlab.data, name) is getattr(module, name)
+
+
+# --------------------------------------------------------------------------
+# Dataset
+# --------------------------------------------------------------------------
+
+
+def test_dataset_subset_keeps_every_field_in_step():
+    data = tiny()
+    part = data.subset(np.array([4, 1]))
+    np.testing.assert_array_equal(part.images, data.images[[4, 1]])
+    np.testing.assert_array_equal(part.labels, [1, 1])
+    np.testing.assert_array_equal(part.difficulty, [0.8, 0.2])
+    assert part.class_names == data.class_names and part.n_classes == 3 and len(part) == 2
+    mask = data.labels == 2
+    np.testing.assert_array_equal(data.subset(mask).images, data.images[[2, 5]])
+    assert len(data.subset(np.zeros(6, bool))) == 0  # an empty data set is still a data set
+    assert tiny(difficulty=False).subset(mask).difficulty is None
+
+
+def test_dataset_features_scale_pixels_to_the_unit_interval():
+    features = tiny().features()
+    assert features.shape == (6, 12) and features.dtype == np.float32
+    np.testing.assert_allclose(features[1], np.arange(12, 24) / 255)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("images", np.zeros((6, 2, 2), np.uint8),
+         r"images must be a uint8 array of shape \(n, height, width, channels\), "
+         r"got uint8 of shape \(6, 2, 2\): give grayscale images a channel axis"),
+        ("images", np.zeros((6, 2, 2, 3)), r"images must be a uint8 array .* got float64 of shape"),
+        ("images", [[[[0]]]] * 6, r"images must be a uint8 array .* got list"),
+        ("labels", np.zeros(6), r"labels must be a 1-D integer array \(one class index per "
+                                r"image\), got float64 of shape \(6,\)\."),
+        ("labels", np.zeros(6, bool), r"labels must be a 1-D integer array .* got bool"),
+        ("labels", [0, 1, 2, 0, 1, 2], r"labels must be a 1-D integer array .* got list\."),
+        ("labels", np.zeros((6, 1), int), r"labels must be a 1-D integer array .* shape \(6, 1\)"),
+        ("labels", np.zeros(5, int), r"labels has 5 entries, but there are 6 images\."),
+        ("labels", np.array([0, 1, 2, 3, 1, 2]),
+         r"labels must be class indices in range\(3\) \(one per class name\), got 0 to 3\."),
+        ("labels", np.array([0, 1, -1, 0, 1, 2]), r"labels must be class indices .* got -1 to 2\."),
+        ("class_names", "abc", r"class_names must be a sequence of str, .* got 'abc'\."),
+        ("class_names", (0, 1, 2), r"class_names must be a sequence of str, .* got \(0, 1, 2\)\."),
+        ("class_names", {"a", "b", "c"}, r"class_names must be a sequence of str"),
+        ("class_names", ("a", "b"), r"labels must be class indices in range\(2\)"),
+        ("difficulty", np.zeros(5), r"difficulty must be None or a float array of shape \(6,\), "
+                                    r"one per image, got float64 of shape \(5,\)\."),
+        ("difficulty", np.zeros(6, int), r"difficulty must be None or a float array .* got int64"),
+        ("difficulty", [0.5] * 6, r"difficulty must be None or a float array .* got list"),
+        ("difficulty", np.full(6, 1.5), r"difficulty must lie in \[0, 1\], got values from 1.5 to"),
+        ("difficulty", np.array([0.1, np.nan, 0, 0, 0, 0]), r"difficulty must lie in \[0, 1\]"),
+    ],
+)
+def test_dataset_checks_every_field(field, value, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        replace(tiny(), **{field: value})
+
+
+def test_dataset_accepts_any_integer_labels_and_sequence_of_names():
+    data = Dataset(np.zeros((2, 1, 1, 1), np.uint8), np.array([1, 0], np.uint8), ["no", "yes"])
+    assert data.n_classes == 2 and data.difficulty is None
+
+
+# --------------------------------------------------------------------------
+# check_splits
+# --------------------------------------------------------------------------
+
+
+def test_check_splits_accepts_and_returns_good_splits():
+    splits = Splits(tiny(), tiny(3), tiny(3))
+    assert check_splits(splits) is splits
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"val": "not a dataset"}, r"splits.val must be an adaptlab.data.Dataset, got str\."),
+        ({"test": tiny().subset(np.zeros(6, bool))}, r"splits.test is empty: every split needs"
+                                                      r" images\."),
+        ({"val": Dataset(np.zeros((3, 4, 4, 3), np.uint8), np.arange(3), ("a", "b", "c"))},
+         r"splits.val holds images of shape \(4, 4, 3\), but splits.train holds \(2, 2, 3\)\."),
+        ({"test": replace(tiny(), class_names=("x", "y", "z"))},
+         r"splits.test.class_names \('x', 'y', 'z'\) differ from splits.train.class_names "
+         r"\('class 0', 'class 1', 'class 2'\): every split must name the same classes\."),
+        ({"train": tiny().subset(np.array([0, 1, 3, 4]))},
+         r"splits.train must hold every class to train on; missing classes \[2\]\."),
+    ],
+)
+def test_check_splits_names_the_split(change, message):
+    splits = replace(Splits(tiny(), tiny(), tiny()), **change)
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_splits(splits)
+
+
+def test_check_splits_needs_splits():
+    with pytest.raises(ValueError, match=r"^splits must be an adaptlab.data.Splits "):
+        check_splits(tiny())
+
+
+# --------------------------------------------------------------------------
+# train_val_test_split
+# --------------------------------------------------------------------------
 
 
 def test_split_sizes_are_stratified_disjoint_and_seeded(cifar_like):
@@ -43,6 +173,11 @@ def test_split_rejects_bad_arguments(cifar_like, arguments, name):
 def test_split_needs_a_dataset(cifar_like):
     with pytest.raises(ValueError, match="^dataset "):
         train_val_test_split(list(cifar_like.images))
+
+
+# --------------------------------------------------------------------------
+# load_digits_dataset
+# --------------------------------------------------------------------------
 
 
 def test_digits():

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import reprlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,14 +32,18 @@ __all__ = [
 class Dataset:
     """Images with labels, stored like CIFAR-10.
 
+    Every field is checked when the data set is made; a wrong one is a
+    ValueError that names it.
+
     Attributes
     ----------
     images : ndarray of uint8, shape (n, height, width, channels)
         Pixel values 0-255, channels last.
-    labels : ndarray of int64, shape (n,)
-        Class index of each image, in ``range(len(class_names))``.
+    labels : ndarray of int, shape (n,)
+        Class index of each image, in ``range(len(class_names))`` (int64 from
+        every loader here).
     class_names : tuple of str
-        Human-readable name of each class.
+        Human-readable name of each class (any sequence of str).
     difficulty : ndarray of float, shape (n,), or None
         Latent per-instance difficulty in [0, 1] (generated data only; None for
         real data, whose difficulty nobody knows).
@@ -47,6 +53,54 @@ class Dataset:
     labels: np.ndarray
     class_names: tuple
     difficulty: np.ndarray | None = None
+
+    def __post_init__(self):
+        images, labels, class_names = self.images, self.labels, self.class_names
+        if not (isinstance(images, np.ndarray) and images.dtype == np.uint8 and images.ndim == 4):
+            raise ValueError(
+                "images must be a uint8 array of shape (n, height, width, channels), got "
+                f"{_describe_array(images)}: give grayscale images a channel axis "
+                "(images[..., None]) and pixel values 0-255 as np.uint8."
+            )
+        n = len(images)
+        if not (isinstance(labels, np.ndarray) and labels.ndim == 1 and labels.dtype.kind in "iu"):
+            raise ValueError(
+                f"labels must be a 1-D integer array (one class index per image), "
+                f"got {_describe_array(labels)}."
+            )
+        if len(labels) != n:
+            raise ValueError(f"labels has {len(labels)} entries, but there are {n} images.")
+        if (
+            isinstance(class_names, str)
+            or not isinstance(class_names, Sequence)
+            or not all(isinstance(name, str) for name in class_names)
+        ):
+            raise ValueError(
+                f"class_names must be a sequence of str, one per class, "
+                f"got {reprlib.repr(class_names)}."
+            )
+        if n and (labels.min() < 0 or labels.max() >= len(class_names)):
+            raise ValueError(
+                f"labels must be class indices in range({len(class_names)}) "
+                f"(one per class name), got {labels.min()} to {labels.max()}."
+            )
+        difficulty = self.difficulty
+        if difficulty is None:
+            return
+        if not (
+            isinstance(difficulty, np.ndarray)
+            and difficulty.dtype.kind == "f"
+            and difficulty.shape == (n,)
+        ):
+            raise ValueError(
+                f"difficulty must be None or a float array of shape ({n},), one per image, "
+                f"got {_describe_array(difficulty)}."
+            )
+        if not np.all((difficulty >= 0) & (difficulty <= 1)):
+            raise ValueError(
+                "difficulty must lie in [0, 1], got values from "
+                f"{np.nanmin(difficulty)} to {np.nanmax(difficulty)} or NaN."
+            )
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -63,6 +117,13 @@ class Dataset:
         """The instances at ``index`` (an integer array or a boolean mask)."""
         difficulty = None if self.difficulty is None else self.difficulty[index]
         return Dataset(self.images[index], self.labels[index], self.class_names, difficulty)
+
+
+def _describe_array(value):
+    """"uint8 of shape (3, 32, 32)" for an array, else the type's name."""
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype} of shape {value.shape}"
+    return type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -85,9 +146,10 @@ def _check_open_fraction(value, name):
 def check_splits(splits):
     """Splits that a model family can train on and be evaluated on.
 
-    Every split is non-empty and holds uint8 images of one shape, with one
-    label per image in ``range(n_classes)``; the training split holds every
-    class. Each failure is a ValueError naming the split.
+    Every split is a non-empty :class:`Dataset` (so its images, labels and
+    class names are consistent) with the images of one shape and the class
+    names of ``splits.train``, which holds every class. Each failure is a
+    ValueError naming the split.
     """
     if not isinstance(splits, Splits):
         raise ValueError(
@@ -97,27 +159,22 @@ def check_splits(splits):
     train = splits.train
     for part in ("train", "val", "test"):
         dataset = getattr(splits, part)
+        if not isinstance(dataset, Dataset):
+            raise ValueError(
+                f"splits.{part} must be an adaptlab.data.Dataset, got {type(dataset).__name__}."
+            )
         if len(dataset) == 0:
             raise ValueError(f"splits.{part} is empty: every split needs images.")
-        if dataset.images.ndim != 4 or dataset.images.dtype != np.uint8:
-            raise ValueError(
-                f"splits.{part}.images must be uint8 of shape (n, height, width, channels), "
-                f"got {dataset.images.dtype} of shape {dataset.images.shape}."
-            )
         if dataset.images.shape[1:] != train.images.shape[1:]:
             raise ValueError(
                 f"splits.{part} holds images of shape {dataset.images.shape[1:]}, "
                 f"but splits.train holds {train.images.shape[1:]}."
             )
-        if len(dataset.labels) != len(dataset.images):
+        if tuple(dataset.class_names) != tuple(train.class_names):
             raise ValueError(
-                f"splits.{part} has {len(dataset.images)} images "
-                f"but {len(dataset.labels)} labels."
-            )
-        if dataset.labels.min() < 0 or dataset.labels.max() >= train.n_classes:
-            raise ValueError(
-                f"splits.{part}.labels must be class indices in "
-                f"range({train.n_classes}) (splits.train.class_names)."
+                f"splits.{part}.class_names {reprlib.repr(dataset.class_names)} differ from "
+                f"splits.train.class_names {reprlib.repr(train.class_names)}: every split "
+                "must name the same classes."
             )
     missing = np.setdiff1d(np.arange(train.n_classes), train.labels)
     if missing.size:
