@@ -3,6 +3,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import adaptlab.data
 from adaptlab.data import (
@@ -173,6 +175,98 @@ def test_split_rejects_bad_arguments(cifar_like, arguments, name):
 def test_split_needs_a_dataset(cifar_like):
     with pytest.raises(ValueError, match="^dataset "):
         train_val_test_split(list(cifar_like.images))
+
+
+def balanced(n_samples, n_classes=10):
+    """n_samples 1x1 images in n_classes classes, balanced as make_cifar_like balances them."""
+    labels = np.arange(n_samples) % n_classes
+    names = tuple("abcdefghijkl"[:n_classes])
+    return Dataset(np.zeros((n_samples, 1, 1, 1), np.uint8), labels, names)
+
+
+def holds_every_class(splits, n_classes):
+    return all(len(np.unique(part.labels)) == n_classes for part in splits.__dict__.values())
+
+
+def test_split_of_too_few_images_says_how_many_would_do():
+    with pytest.raises(ValueError, match=(
+        r"^dataset has 10 images of 10 classes; val_size=0.2 leaves 2 validation images, but a "
+        r"stratified split needs at least 10 \(one per class\): use at least 60 images "
+        r"\(in balanced classes\)\.$"
+    )):
+        train_val_test_split(make_cifar_like(10))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"val_size": 0.5, "test_size": 0.1}, "test_size=0.1 leaves 2 test images, .* 40 "),
+        ({"val_size": 0.1, "test_size": 0.5}, "val_size=0.1 leaves 2 validation images, .* 44 "),
+        ({"val_size": 0.45, "test_size": 0.45}, "val_size \\+ test_size = 0.9 leaves 2 training "
+                                                "images, .* at least 51 "),
+    ],
+)
+def test_split_names_the_size_that_leaves_too_few_images(sizes, message):
+    with pytest.raises(ValueError, match=f"^dataset has 20 images of 4 classes; {message}"):
+        train_val_test_split(balanced(20, n_classes=4), **sizes)
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ([30] * 9 + [1], "only 1 image of class 'j' \\(271 images of 10 classes\\), but with "
+                         "val_size=0.2 and test_size=0.2 a stratified split can leave a class of "
+                         "fewer than 6 images out of a split: give class 'j' more images, or "
+                         "leave it out\\."),
+        ([6] * 3 + [5] * 7, "only 5 images of class 'd' \\(53 images of 10 classes\\), .* "
+                            "fewer than 6 images .*: use at least 60 images \\(in balanced"),
+    ],
+)
+def test_split_names_a_class_too_rare_to_reach_every_split(counts, message):
+    labels = np.repeat(np.arange(len(counts)), counts)
+    data = replace(balanced(len(labels)), labels=labels)
+    with pytest.raises(ValueError, match=f"^dataset has {message}"):
+        train_val_test_split(data)
+
+
+def test_split_of_nothing():
+    with pytest.raises(ValueError, match="^dataset is empty: there is nothing to split\\.$"):
+        train_val_test_split(tiny().subset(np.zeros(6, bool)))
+
+
+@pytest.mark.parametrize(
+    ("n_classes", "val_size", "test_size"),
+    [(10, 0.2, 0.2), (10, 0.2, 0.3), (3, 0.1, 0.1), (2, 0.45, 0.45), (7, 0.05, 0.5)],
+)
+def test_split_works_from_the_size_it_asks_for(n_classes, val_size, test_size):
+    sizes = {"val_size": val_size, "test_size": test_size}
+    with pytest.raises(ValueError) as error:
+        train_val_test_split(balanced(n_classes, n_classes), **sizes)
+    fewest = int(error.value.args[0].split("use at least ")[1].split()[0])
+    with pytest.raises(ValueError, match="^dataset has "):
+        train_val_test_split(balanced(fewest - 1, n_classes), **sizes)
+    for n_samples in range(fewest, fewest + 20 * n_classes):
+        splits = train_val_test_split(balanced(n_samples, n_classes), **sizes)
+        assert holds_every_class(splits, n_classes)
+
+
+@given(
+    counts=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    val_size=st.floats(0.01, 0.6),
+    test_size=st.floats(0.01, 0.6),
+    seed=st.integers(0, 2**16),
+)
+def test_split_gives_every_split_every_class_or_says_why(counts, val_size, test_size, seed):
+    if val_size + test_size >= 0.95:
+        val_size, test_size = val_size / 2, test_size / 2
+    labels = np.repeat(np.arange(len(counts)), counts)
+    data = replace(balanced(len(labels), len(counts)), labels=labels)
+    try:
+        splits = train_val_test_split(data, val_size=val_size, test_size=test_size, seed=seed)
+    except ValueError as error:
+        assert str(error).startswith("dataset has ")
+    else:
+        assert holds_every_class(splits, len(counts))
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import bisect
+import math
 import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -184,6 +186,111 @@ def check_splits(splits):
     return splits
 
 
+_SIZES_TRIED = 10_000  # below a size that surely splits, in search of the fewest
+
+
+def _ceil_div(numerator, denominator):
+    return -(-numerator // denominator)
+
+
+def _split_sizes(n_samples, val_size, test_size):
+    """(train, validation, test) sizes, rounded as scikit-learn's train_test_split rounds."""
+    n_test = math.ceil(test_size * n_samples)
+    n_rest = n_samples - n_test
+    n_val = math.ceil(val_size / (1 - test_size) * n_rest)
+    return n_rest - n_val, n_val, n_test
+
+
+def _fewest_per_class(n_samples, val_size, test_size):
+    """Fewest images a class needs for every split of n_samples images to surely get one.
+
+    Stratifying, scikit-learn gives a class of c images out of n at least
+    floor(c * s / n) of a split of s images. The test split is cut first;
+    train and validation then share the rest, r images, of which the class has
+    at least floor(c * r / n).
+    """
+    n_train, n_val, n_test = _split_sizes(n_samples, val_size, test_size)
+    n_rest = n_train + n_val
+    in_rest = max(_ceil_div(n_rest, n_train), _ceil_div(n_rest, n_val))
+    return max(_ceil_div(n_samples, n_test), _ceil_div(in_rest * n_samples, n_rest))
+
+
+def _splits(n_samples, n_classes, val_size, test_size):
+    """Whether n_samples images of n_classes balanced classes surely split (every class in
+    every split); the smallest class has n_samples // n_classes images."""
+    return (
+        min(_split_sizes(n_samples, val_size, test_size)) >= n_classes
+        and n_samples // n_classes >= _fewest_per_class(n_samples, val_size, test_size)
+    )
+
+
+def _fewest_images(n_classes, val_size, test_size):
+    """A number of images from which on every data set of n_classes balanced classes splits.
+
+    It is the fewest unless a split's share is tiny. Rounding makes
+    :func:`_splits` go back and forth near the limit, so the sizes below one
+    that surely splits are tried downwards, from the smallest size at which
+    a looser condition, monotone in the size, holds: each split is within 3
+    images of its share, and a class of c images out of n surely reaches
+    every split if c >= n / n_test and c >= n / n_rest + n / n_split for
+    train and validation (:func:`_fewest_per_class`, as ceil(x) < x + 1).
+    """
+
+    def inverse_share(fraction, n):  # n over the size of a split of that fraction, at most
+        return n / (fraction * n - 3) if fraction * n > 3 else math.inf
+
+    def surely_splits(n):
+        rest = inverse_share(1 - test_size, n)
+        train = inverse_share(1 - test_size - val_size, n)
+        need = max(inverse_share(test_size, n), rest + inverse_share(val_size, n), rest + train)
+        return n // n_classes >= need
+
+    sure = n_classes
+    while not surely_splits(sure):
+        sure *= 2
+    sure = bisect.bisect_left(range(sure + 1), True, lo=sure // 2, key=surely_splits)
+    lowest_tried = max(sure - _SIZES_TRIED, 0)
+    tried = range(sure - 1, lowest_tried, -1)
+    failing = (n for n in tried if not _splits(n, n_classes, val_size, test_size))
+    return next(failing, lowest_tried) + 1
+
+
+def _check_split_sizes(dataset, val_size, test_size):
+    """Raise a ValueError unless stratification surely gives every split every class."""
+    n_samples = len(dataset)
+    if n_samples == 0:
+        raise ValueError("dataset is empty: there is nothing to split.")
+    classes, counts = np.unique(dataset.labels, return_counts=True)
+    n_classes = len(classes)
+    use_more = (
+        f"use at least {_fewest_images(n_classes, val_size, test_size)} images "
+        "(in balanced classes)."
+    )
+    train, val, test = _split_sizes(n_samples, val_size, test_size)
+    for size, part, cause in [
+        (val, "validation", f"val_size={val_size:g}"),
+        (test, "test", f"test_size={test_size:g}"),
+        (train, "training", f"val_size + test_size = {val_size + test_size:g}"),
+    ]:
+        if size < n_classes:
+            raise ValueError(
+                f"dataset has {n_samples} images of {n_classes} classes; {cause} leaves {size} "
+                f"{part} images, but a stratified split needs at least {n_classes} (one per "
+                f"class): {use_more}"
+            )
+    need, fewest = _fewest_per_class(n_samples, val_size, test_size), int(counts.min())
+    if fewest < need:
+        rarest = dataset.class_names[classes[counts.argmin()]]
+        balanced = counts.max() - fewest <= 1
+        raise ValueError(
+            f"dataset has only {fewest} image{'s' * (fewest > 1)} of class {rarest!r} "
+            f"({n_samples} images of {n_classes} classes), but with val_size={val_size:g} and "
+            f"test_size={test_size:g} a stratified split can leave a class of fewer than {need} "
+            "images out of a split: "
+            + (use_more if balanced else f"give class {rarest!r} more images, or leave it out.")
+        )
+
+
 def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):
     """Cut a dataset into stratified train / validation / test splits.
 
@@ -198,6 +305,23 @@ def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):
     Returns
     -------
     Splits
+        Every split holds at least one image of every class in ``dataset``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is wrong, or if ``dataset`` is too small (or a class
+        too rare) for every split to surely get an image of every class; the
+        message says how many images would do.
+
+    Notes
+    -----
+    The test split is cut first, then validation from the rest, each
+    stratified by scikit-learn, which rounds a split's size up
+    (``ceil(test_size * n)``) and gives a class of ``c`` images out of ``n``
+    at least ``floor(c * s / n)`` images of a split of ``s``. With the
+    defaults, 10 balanced classes need 60 images or more (and
+    :func:`~adaptlab.sklearn_family.train_sklearn_family` more: 160).
     """
     if not isinstance(dataset, Dataset):
         raise ValueError(
@@ -210,6 +334,7 @@ def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):
         raise ValueError(
             f"val_size + test_size must leave data to train on, got {val_size} + {test_size} >= 1."
         )
+    _check_split_sizes(dataset, val_size, test_size)
     index = np.arange(len(dataset))
     rest, test = train_test_split(
         index, test_size=test_size, random_state=seed, stratify=dataset.labels
