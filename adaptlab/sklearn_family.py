@@ -402,6 +402,18 @@ def make_sklearn_states(image_shape, seed=0):
     ]
 
 
+def _fewest_training_images(states):
+    """(name, n): the state that needs the most training images, and how many.
+
+    PCA finds at most as many components as it has training images.
+    """
+    return max(
+        ((name, step.n_components) for name, pipeline in states for _, step in pipeline.steps
+         if isinstance(step, PCA)),
+        key=lambda state: state[1],
+    )
+
+
 def _pixels(dataset):
     """Raw pixels, one flattened image per row: a view, no float copy."""
     return dataset.images.reshape(len(dataset), -1)
@@ -427,6 +439,14 @@ def train_sklearn_family(splits, seed=0, progress=True):
         probabilities on validation and test, labels, and measured latency
         (ms per image, batches of up to 1,000 test images).
 
+    Raises
+    ------
+    ValueError
+        If ``splits`` is not usable (:func:`adaptlab.data.check_splits`), or
+        its training split holds fewer images than the largest PCA has
+        components: 96 for images of 16x16 pixels or more, so 160 images
+        split by :func:`~adaptlab.data.train_val_test_split`'s defaults.
+
     Examples
     --------
     >>> from adaptlab.data import make_cifar_like, train_val_test_split
@@ -438,6 +458,13 @@ def train_sklearn_family(splits, seed=0, progress=True):
     check_splits(splits)
     seed = check_positive_int(seed, "seed", minimum=0)
     states = make_sklearn_states(splits.train.images.shape[1:], seed=seed)
+    name, fewest = _fewest_training_images(states)
+    if len(splits.train) < fewest:
+        raise ValueError(
+            f"splits.train has {len(splits.train)} images, but the state {name!r} projects them "
+            f"onto {fewest} principal components, which takes at least {fewest} training "
+            "images: use a larger data set."
+        )
     x_train, x_val, x_test = (_pixels(part) for part in (splits.train, splits.val, splits.test))
     names, flops, proba_val, proba_test, latency = [], [], [], [], []
     bar = tqdm(states, desc="training states", unit="state", disable=not progress)
