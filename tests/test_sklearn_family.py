@@ -9,7 +9,7 @@ from adaptlab.family import Family
 from adaptlab.sklearn_family import (
     Downsample,
     SoftmaxNearestCentroid,
-    count_flops,
+    count_estimator_flops,
     make_sklearn_states,
     train_sklearn_family,
 )
@@ -118,11 +118,16 @@ def test_softmax_nearest_centroid_predicts_nearest():
     np.testing.assert_allclose(proba[1], [0.5, 0.5])  # halfway: a coin flip
 
 
-def test_count_flops_rejects_unknown_and_unfitted():
-    with pytest.raises(ValueError, match="estimator"):
-        count_flops(object())
+def test_count_estimator_flops_rejects_unknown_and_unfitted():
+    message = (
+        "^estimator must be one of Downsample, LogisticRegression, MLPClassifier, PCA, Pipeline, "
+        "RBFSampler, SoftmaxNearestCentroid, StandardScaler \\(fitted\\) for "
+        "count_estimator_flops, got object\\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        count_estimator_flops(object())
     with pytest.raises(NotFittedError):
-        count_flops(StandardScaler())
+        count_estimator_flops(StandardScaler())
 
 
 @pytest.mark.parametrize(
