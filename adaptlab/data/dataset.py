@@ -216,8 +216,10 @@ def _fewest_per_class(n_samples, val_size, test_size):
 
 
 def _splits(n_samples, n_classes, val_size, test_size):
-    """Whether n_samples images of n_classes balanced classes surely split (every class in
-    every split); the smallest class has n_samples // n_classes images."""
+    """Whether n_samples images of n_classes balanced classes surely give every split every class.
+
+    The smallest class has n_samples // n_classes images.
+    """
     return (
         min(_split_sizes(n_samples, val_size, test_size)) >= n_classes
         and n_samples // n_classes >= _fewest_per_class(n_samples, val_size, test_size)
@@ -262,10 +264,11 @@ def _check_split_sizes(dataset, val_size, test_size):
         raise ValueError("dataset is empty: there is nothing to split.")
     classes, counts = np.unique(dataset.labels, return_counts=True)
     n_classes = len(classes)
-    use_more = (
-        f"use at least {_fewest_images(n_classes, val_size, test_size)} images "
-        "(in balanced classes)."
-    )
+
+    def use_more():
+        fewest = _fewest_images(n_classes, val_size, test_size)
+        return f"use at least {fewest} images (in balanced classes)."
+
     train, val, test = _split_sizes(n_samples, val_size, test_size)
     for size, part, cause in [
         (val, "validation", f"val_size={val_size:g}"),
@@ -276,7 +279,7 @@ def _check_split_sizes(dataset, val_size, test_size):
             raise ValueError(
                 f"dataset has {n_samples} images of {n_classes} classes; {cause} leaves {size} "
                 f"{part} images, but a stratified split needs at least {n_classes} (one per "
-                f"class): {use_more}"
+                f"class): {use_more()}"
             )
     need, fewest = _fewest_per_class(n_samples, val_size, test_size), int(counts.min())
     if fewest < need:
@@ -287,7 +290,7 @@ def _check_split_sizes(dataset, val_size, test_size):
             f"({n_samples} images of {n_classes} classes), but with val_size={val_size:g} and "
             f"test_size={test_size:g} a stratified split can leave a class of fewer than {need} "
             "images out of a split: "
-            + (use_more if balanced else f"give class {rarest!r} more images, or leave it out.")
+            + (use_more() if balanced else f"give class {rarest!r} more images, or leave it out.")
         )
 
 
