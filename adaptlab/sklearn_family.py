@@ -30,7 +30,8 @@ two threads against 8 s with one.
 How FLOPs are counted
 ---------------------
 The cost of a state is the number of floating-point operations it needs to
-classify one image, read off the fitted model's shapes by :func:`count_flops`:
+classify one image, read off the fitted model's shapes by
+:func:`count_estimator_flops`:
 
 - a matrix-vector product with a ``d_in x d_out`` matrix costs
   ``2 * d_in * d_out`` (one multiply and one add per weight);
@@ -72,7 +73,7 @@ from adaptlab.family import Family
 __all__ = [
     "Downsample",
     "SoftmaxNearestCentroid",
-    "count_flops",
+    "count_estimator_flops",
     "make_sklearn_states",
     "train_sklearn_family",
 ]
@@ -216,13 +217,15 @@ class SoftmaxNearestCentroid(ClassifierMixin, BaseEstimator):
 
 
 @singledispatch
-def count_flops(estimator):
-    """FLOPs one instance costs in a fitted estimator or pipeline.
+def count_estimator_flops(estimator):
+    """FLOPs one instance costs in a fitted scikit-learn estimator or pipeline.
 
     Counted from the fitted shapes, with the convention in this module's
-    docstring. Supports :class:`Downsample`, :class:`SoftmaxNearestCentroid`,
-    ``Pipeline``, ``StandardScaler``, ``PCA``, ``RBFSampler``,
-    ``LogisticRegression`` and ``MLPClassifier``.
+    docstring; nothing is run (a torch forward pass is counted by running it:
+    ``adaptlab.torch_family.count_forward_flops``). Supports
+    :class:`Downsample`, :class:`SoftmaxNearestCentroid`, ``Pipeline``,
+    ``StandardScaler``, ``PCA``, ``RBFSampler``, ``LogisticRegression`` and
+    ``MLPClassifier``.
 
     Parameters
     ----------
@@ -244,11 +247,14 @@ def count_flops(estimator):
     >>> model = make_pipeline(
     ...     Downsample((32, 32, 3), side=8), StandardScaler(), LogisticRegression()
     ... ).fit(pixels, np.arange(50) % 10)
-    >>> count_flops(model)  # 3072 + 2 * 192 + (2 * 192 * 10 + 10) + 3 * 10
+    >>> count_estimator_flops(model)  # 3072 + 2 * 192 + (2 * 192 * 10 + 10) + 3 * 10
     7336
     """
+    supported = sorted(kind.__name__ for kind in count_estimator_flops.registry
+                       if kind is not object)
     raise ValueError(
-        f"estimator: count_flops does not know how to count a {type(estimator).__name__}."
+        f"estimator must be one of {', '.join(supported)} (fitted) for count_estimator_flops, "
+        f"got {type(estimator).__name__}."
     )
 
 
@@ -262,24 +268,24 @@ def _linear_flops(n_in, n_out):
     return 2 * n_in * n_out + n_out
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: Pipeline):
-    return sum(count_flops(step) for _, step in estimator.steps)
+    return sum(count_estimator_flops(step) for _, step in estimator.steps)
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: Downsample):
     check_is_fitted(estimator)
     return int(np.prod(estimator.image_shape))
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: StandardScaler):
     check_is_fitted(estimator)
     return 2 * estimator.n_features_in_
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: PCA):
     check_is_fitted(estimator)
     n_components, n_features = estimator.components_.shape
@@ -287,7 +293,7 @@ def _(estimator: PCA):
     return n_features + 2 * n_features * n_components + whitening
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: RBFSampler):
     # cos(x @ W + b) * sqrt(2 / k): the product, the offset, the cosine, the scaling.
     check_is_fitted(estimator)
@@ -295,14 +301,14 @@ def _(estimator: RBFSampler):
     return 2 * n_features * n_components + 3 * n_components
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: LogisticRegression):
     check_is_fitted(estimator)
     n_outputs, n_features = estimator.coef_.shape  # one output for two classes
     return _linear_flops(n_features, n_outputs) + _softmax_flops(n_outputs)
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: SoftmaxNearestCentroid):
     # Linear scores (the scale folded into the weights), then a softmax.
     check_is_fitted(estimator)
@@ -310,7 +316,7 @@ def _(estimator: SoftmaxNearestCentroid):
     return _linear_flops(n_features, n_classes) + _softmax_flops(n_classes)
 
 
-@count_flops.register
+@count_estimator_flops.register
 def _(estimator: MLPClassifier):
     check_is_fitted(estimator)
     *hidden, output = estimator.coefs_
@@ -402,6 +408,18 @@ def make_sklearn_states(image_shape, seed=0):
     ]
 
 
+def _fewest_training_images(states):
+    """(name, n): the state that needs the most training images, and how many.
+
+    PCA finds at most as many components as it has training images.
+    """
+    return max(
+        ((name, step.n_components) for name, pipeline in states for _, step in pipeline.steps
+         if isinstance(step, PCA)),
+        key=lambda state: state[1],
+    )
+
+
 def _pixels(dataset):
     """Raw pixels, one flattened image per row: a view, no float copy."""
     return dataset.images.reshape(len(dataset), -1)
@@ -423,9 +441,17 @@ def train_sklearn_family(splits, seed=0, progress=True):
     Returns
     -------
     Family
-        Names, costs (MFLOPs per image, from :func:`count_flops`), class
-        probabilities on validation and test, labels, and measured latency
-        (ms per image, batches of up to 1,000 test images).
+        Names, costs (MFLOPs per image, from :func:`count_estimator_flops`),
+        class probabilities on validation and test, labels, and measured
+        latency (ms per image, batches of up to 1,000 test images).
+
+    Raises
+    ------
+    ValueError
+        If ``splits`` is not usable (:func:`adaptlab.data.check_splits`), or
+        its training split holds fewer images than the largest PCA has
+        components: 96 for images of 16x16 pixels or more, so 160 images
+        split by :func:`~adaptlab.data.train_val_test_split`'s defaults.
 
     Examples
     --------
@@ -438,6 +464,13 @@ def train_sklearn_family(splits, seed=0, progress=True):
     check_splits(splits)
     seed = check_positive_int(seed, "seed", minimum=0)
     states = make_sklearn_states(splits.train.images.shape[1:], seed=seed)
+    name, fewest = _fewest_training_images(states)
+    if len(splits.train) < fewest:
+        raise ValueError(
+            f"splits.train has {len(splits.train)} images, but the state {name!r} projects them "
+            f"onto {fewest} principal components, which takes at least {fewest} training "
+            "images: use a larger data set."
+        )
     x_train, x_val, x_test = (_pixels(part) for part in (splits.train, splits.val, splits.test))
     names, flops, proba_val, proba_test, latency = [], [], [], [], []
     bar = tqdm(states, desc="training states", unit="state", disable=not progress)
@@ -448,7 +481,7 @@ def train_sklearn_family(splits, seed=0, progress=True):
             bar.set_postfix_str(name)
             pipeline.fit(x_train, splits.train.labels)
             names.append(name)
-            flops.append(count_flops(pipeline))
+            flops.append(count_estimator_flops(pipeline))
             proba_val.append(pipeline.predict_proba(x_val))
             proba_test.append(pipeline.predict_proba(x_test))
             latency.append(measure_latency_ms(pipeline.predict_proba, x_test[:_LATENCY_BATCH]))

@@ -1,17 +1,16 @@
-"""Tests of adaptlab.data: the CIFAR-like generator and the real-data loaders."""
-import io
-import pickle
-import tarfile
-import urllib.error
+"""Tests of adaptlab.data.dataset: the Dataset type, the three splits and the digits."""
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from adaptlab import data
+import adaptlab.data
 from adaptlab.data import (
-    CIFAR_LIKE_CLASSES,
-    download_cifar10,
-    load_cifar10,
+    Dataset,
+    Splits,
+    check_splits,
     load_digits_dataset,
     make_cifar_like,
     train_val_test_split,
@@ -23,76 +22,119 @@ def cifar_like():
     return make_cifar_like(3_000, seed=0)
 
 
+def tiny(n=6, n_classes=3, difficulty=True):
+    """n distinct 2x2 RGB images, labels 0, 1, ..., n_classes - 1, 0, 1, ..."""
+    images = np.arange(n * 12, dtype=np.uint8).reshape(n, 2, 2, 3)
+    labels = np.arange(n) % n_classes
+    names = tuple(f"class {k}" for k in range(n_classes))
+    return Dataset(images, labels, names, np.linspace(0, 1, n) if difficulty else None)
+
+
+def test_the_package_reexports_every_public_name_of_its_modules():
+    modules = (adaptlab.data.dataset, adaptlab.data.synthetic, adaptlab.data.cifar10)
+    assert sorted(adaptlab.data.__all__) == sorted(name for m in modules for name in m.__all__)
+    for module in modules:
+        for name in module.__all__:
+            assert getattr(adaptlab.data, name) is getattr(module, name)
+
+
 # --------------------------------------------------------------------------
-# make_cifar_like
+# Dataset
 # --------------------------------------------------------------------------
 
 
-def test_generator_shapes_and_dtypes(cifar_like):
-    assert cifar_like.images.shape == (3_000, 32, 32, 3)
-    assert cifar_like.images.dtype == np.uint8
-    assert cifar_like.labels.shape == (3_000,)
-    assert cifar_like.labels.dtype == np.int64
-    assert cifar_like.class_names == CIFAR_LIKE_CLASSES
-    assert len(set(CIFAR_LIKE_CLASSES)) == 10
-    assert cifar_like.difficulty.shape == (3_000,)
-    assert np.all((cifar_like.difficulty >= 0) & (cifar_like.difficulty <= 1))
+def test_dataset_subset_keeps_every_field_in_step():
+    data = tiny()
+    part = data.subset(np.array([4, 1]))
+    np.testing.assert_array_equal(part.images, data.images[[4, 1]])
+    np.testing.assert_array_equal(part.labels, [1, 1])
+    np.testing.assert_array_equal(part.difficulty, [0.8, 0.2])
+    assert part.class_names == data.class_names and part.n_classes == 3 and len(part) == 2
+    mask = data.labels == 2
+    np.testing.assert_array_equal(data.subset(mask).images, data.images[[2, 5]])
+    assert len(data.subset(np.zeros(6, bool))) == 0  # an empty data set is still a data set
+    assert tiny(difficulty=False).subset(mask).difficulty is None
 
 
-def test_generator_same_seed_same_bytes(cifar_like):
-    again = make_cifar_like(3_000, seed=0)
-    assert again.images.tobytes() == cifar_like.images.tobytes()
-    np.testing.assert_array_equal(again.labels, cifar_like.labels)
-    np.testing.assert_array_equal(again.difficulty, cifar_like.difficulty)
-
-
-def test_generator_different_seed_different_images(cifar_like):
-    other = make_cifar_like(3_000, seed=1)
-    assert other.images.tobytes() != cifar_like.images.tobytes()
-
-
-@pytest.mark.parametrize("n_samples", [1, 7, 513])
-def test_generator_any_size(n_samples):
-    # Sizes that leave a small last block, where clutter may be absent.
-    tiny = make_cifar_like(n_samples, seed=2)
-    assert tiny.images.shape == (n_samples, 32, 32, 3)
-
-
-def test_generator_classes_balanced(cifar_like):
-    counts = np.bincount(cifar_like.labels, minlength=10)
-    assert counts.max() - counts.min() <= 1
-
-
-def test_generator_difficulty_long_tailed(cifar_like):
-    # Most images are easy, a tail is hard: the median is under a third of the
-    # mean of the hardest decile, and half the images are easier than 0.25.
-    difficulty = cifar_like.difficulty
-    hardest_decile = np.sort(difficulty)[-len(difficulty) // 10 :]
-    assert np.median(difficulty) < hardest_decile.mean() / 3
-    assert np.median(difficulty) < 0.25
-    assert hardest_decile.mean() > 0.4
-
-
-def test_difficulty_makes_images_noisier(cifar_like):
-    # Noise grows with difficulty: pixel-to-pixel jumps are larger in hard images.
-    jumps = np.abs(np.diff(cifar_like.images.astype(np.int16), axis=2)).mean(axis=(1, 2, 3))
-    easy = cifar_like.difficulty < np.quantile(cifar_like.difficulty, 0.25)
-    hard = cifar_like.difficulty > np.quantile(cifar_like.difficulty, 0.75)
-    assert jumps[hard].mean() > 1.5 * jumps[easy].mean()
-
-
-def test_generator_uses_the_whole_pixel_range(cifar_like):
-    assert cifar_like.images.min() == 0 and cifar_like.images.max() == 255
-    assert 60 < cifar_like.images.mean() < 200
+def test_dataset_features_scale_pixels_to_the_unit_interval():
+    features = tiny().features()
+    assert features.shape == (6, 12) and features.dtype == np.float32
+    np.testing.assert_allclose(features[1], np.arange(12, 24) / 255)
 
 
 @pytest.mark.parametrize(
-    ("arguments", "name"),
-    [({"n_samples": 0}, "n_samples"), ({"n_samples": 2.5}, "n_samples"), ({"seed": -1}, "seed")],
+    ("field", "value", "message"),
+    [
+        ("images", np.zeros((6, 2, 2), np.uint8),
+         r"images must be a uint8 array of shape \(n, height, width, channels\), "
+         r"got uint8 of shape \(6, 2, 2\): give grayscale images a channel axis"),
+        ("images", np.zeros((6, 2, 2, 3)), r"images must be a uint8 array .* got float64 of shape"),
+        ("images", [[[[0]]]] * 6, r"images must be a uint8 array .* got list"),
+        ("labels", np.zeros(6), r"labels must be a 1-D integer array \(one class index per "
+                                r"image\), got float64 of shape \(6,\)\."),
+        ("labels", np.zeros(6, bool), r"labels must be a 1-D integer array .* got bool"),
+        ("labels", [0, 1, 2, 0, 1, 2], r"labels must be a 1-D integer array .* got list\."),
+        ("labels", np.zeros((6, 1), int), r"labels must be a 1-D integer array .* shape \(6, 1\)"),
+        ("labels", np.zeros(5, int), r"labels has 5 entries, but there are 6 images\."),
+        ("labels", np.array([0, 1, 2, 3, 1, 2]),
+         r"labels must be class indices in range\(3\) \(one per class name\), got 0 to 3\."),
+        ("labels", np.array([0, 1, -1, 0, 1, 2]), r"labels must be class indices .* got -1 to 2\."),
+        ("class_names", "abc", r"class_names must be a sequence of str, .* got 'abc'\."),
+        ("class_names", (0, 1, 2), r"class_names must be a sequence of str, .* got \(0, 1, 2\)\."),
+        ("class_names", {"a", "b", "c"}, r"class_names must be a sequence of str"),
+        ("class_names", ("a", "b"), r"labels must be class indices in range\(2\)"),
+        ("difficulty", np.zeros(5), r"difficulty must be None or a float array of shape \(6,\), "
+                                    r"one per image, got float64 of shape \(5,\)\."),
+        ("difficulty", np.zeros(6, int), r"difficulty must be None or a float array .* got int64"),
+        ("difficulty", [0.5] * 6, r"difficulty must be None or a float array .* got list"),
+        ("difficulty", np.full(6, 1.5), r"difficulty must lie in \[0, 1\], got values from 1.5 to"),
+        ("difficulty", np.array([0.1, np.nan, 0, 0, 0, 0]), r"difficulty must lie in \[0, 1\]"),
+    ],
 )
-def test_generator_rejects_bad_arguments(arguments, name):
-    with pytest.raises(ValueError, match=name):
-        make_cifar_like(**{"n_samples": 10, **arguments})
+def test_dataset_checks_every_field(field, value, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        replace(tiny(), **{field: value})
+
+
+def test_dataset_accepts_any_integer_labels_and_sequence_of_names():
+    data = Dataset(np.zeros((2, 1, 1, 1), np.uint8), np.array([1, 0], np.uint8), ["no", "yes"])
+    assert data.n_classes == 2 and data.difficulty is None
+
+
+# --------------------------------------------------------------------------
+# check_splits
+# --------------------------------------------------------------------------
+
+
+def test_check_splits_accepts_and_returns_good_splits():
+    splits = Splits(tiny(), tiny(3), tiny(3))
+    assert check_splits(splits) is splits
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"val": "not a dataset"}, r"splits.val must be an adaptlab.data.Dataset, got str\."),
+        ({"test": tiny().subset(np.zeros(6, bool))}, r"splits.test is empty: every split needs"
+                                                      r" images\."),
+        ({"val": Dataset(np.zeros((3, 4, 4, 3), np.uint8), np.arange(3), ("a", "b", "c"))},
+         r"splits.val holds images of shape \(4, 4, 3\), but splits.train holds \(2, 2, 3\)\."),
+        ({"test": replace(tiny(), class_names=("x", "y", "z"))},
+         r"splits.test.class_names \('x', 'y', 'z'\) differ from splits.train.class_names "
+         r"\('class 0', 'class 1', 'class 2'\): every split must name the same classes\."),
+        ({"train": tiny().subset(np.array([0, 1, 3, 4]))},
+         r"splits.train must hold every class to train on; missing classes \[2\]\."),
+    ],
+)
+def test_check_splits_names_the_split(change, message):
+    splits = replace(Splits(tiny(), tiny(), tiny()), **change)
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_splits(splits)
+
+
+def test_check_splits_needs_splits():
+    with pytest.raises(ValueError, match=r"^splits must be an adaptlab.data.Splits "):
+        check_splits(tiny())
 
 
 # --------------------------------------------------------------------------
@@ -135,157 +177,96 @@ def test_split_needs_a_dataset(cifar_like):
         train_val_test_split(list(cifar_like.images))
 
 
-# --------------------------------------------------------------------------
-# load_cifar10, on a tiny archive written in the real format
-# --------------------------------------------------------------------------
-
-LABEL_NAMES = [b"airplane", b"automobile", b"bird", b"cat", b"deer",
-               b"dog", b"frog", b"horse", b"ship", b"truck"]
-
-
-def _batch(n, seed):
-    rng = np.random.default_rng(seed)
-    return {
-        b"batch_label": f"batch {seed}".encode(),
-        b"labels": rng.integers(0, 10, n).tolist(),
-        b"data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
-        b"filenames": [f"img_{i}.png".encode() for i in range(n)],
-    }
+def balanced(n_samples, n_classes=10):
+    """n_samples 1x1 images in n_classes classes, balanced as make_cifar_like balances them."""
+    labels = np.arange(n_samples) % n_classes
+    names = tuple("abcdefghijkl"[:n_classes])
+    return Dataset(np.zeros((n_samples, 1, 1, 1), np.uint8), labels, names)
 
 
-@pytest.fixture()
-def cifar_batches():
-    return {
-        "data_batch_1": _batch(6, seed=1),
-        "data_batch_2": _batch(4, seed=2),
-        "test_batch": _batch(5, seed=3),
-        "batches.meta": {b"label_names": LABEL_NAMES, b"num_vis": 3072},
-    }
+def holds_every_class(splits, n_classes):
+    return all(len(np.unique(part.labels)) == n_classes for part in splits.__dict__.values())
 
 
-def _write_archive(path, files):
-    with tarfile.open(path, "w:gz") as archive:
-        for name, content in files.items():
-            payload = content if isinstance(content, bytes) else pickle.dumps(content)
-            member = tarfile.TarInfo(f"cifar-10-batches-py/{name}")
-            member.size = len(payload)
-            archive.addfile(member, io.BytesIO(payload))
-    return path
+def test_split_of_too_few_images_says_how_many_would_do():
+    with pytest.raises(ValueError, match=(
+        r"^dataset has 10 images of 10 classes; val_size=0.2 leaves 2 validation images, but a "
+        r"stratified split needs at least 10 \(one per class\): use at least 60 images "
+        r"\(in balanced classes\)\.$"
+    )):
+        train_val_test_split(make_cifar_like(10))
 
 
-@pytest.fixture()
-def cifar_archive(tmp_path, cifar_batches):
-    return _write_archive(tmp_path / "cifar-10-python.tar.gz", cifar_batches)
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"val_size": 0.5, "test_size": 0.1}, "test_size=0.1 leaves 2 test images, .* 40 "),
+        ({"val_size": 0.1, "test_size": 0.5}, "val_size=0.1 leaves 2 validation images, .* 44 "),
+        ({"val_size": 0.45, "test_size": 0.45}, "val_size \\+ test_size = 0.9 leaves 2 training "
+                                                "images, .* at least 51 "),
+    ],
+)
+def test_split_names_the_size_that_leaves_too_few_images(sizes, message):
+    with pytest.raises(ValueError, match=f"^dataset has 20 images of 4 classes; {message}"):
+        train_val_test_split(balanced(20, n_classes=4), **sizes)
 
 
-@pytest.fixture()
-def cifar_folder(tmp_path, cifar_batches):
-    folder = tmp_path / "cifar-10-batches-py"
-    folder.mkdir()
-    for name, content in cifar_batches.items():
-        (folder / name).write_bytes(pickle.dumps(content))
-    return folder
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ([30] * 9 + [1], "only 1 image of class 'j' \\(271 images of 10 classes\\), but with "
+                         "val_size=0.2 and test_size=0.2 a stratified split can leave a class of "
+                         "fewer than 6 images out of a split: give class 'j' more images, or "
+                         "leave it out\\."),
+        ([6] * 3 + [5] * 7, "only 5 images of class 'd' \\(53 images of 10 classes\\), .* "
+                            "fewer than 6 images .*: use at least 60 images \\(in balanced"),
+    ],
+)
+def test_split_names_a_class_too_rare_to_reach_every_split(counts, message):
+    labels = np.repeat(np.arange(len(counts)), counts)
+    data = replace(balanced(len(labels)), labels=labels)
+    with pytest.raises(ValueError, match=f"^dataset has {message}"):
+        train_val_test_split(data)
 
 
-def _expected_images(batch):
-    # Row = 1024 red values, then 1024 green, then 1024 blue, each row by row.
-    red, green, blue = batch[b"data"].reshape(-1, 3, 1024).transpose(1, 0, 2)
-    return np.stack([red, green, blue], axis=-1).reshape(-1, 32, 32, 3)
+def test_split_of_nothing():
+    with pytest.raises(ValueError, match="^dataset is empty: there is nothing to split\\.$"):
+        train_val_test_split(tiny().subset(np.zeros(6, bool)))
 
 
-@pytest.mark.parametrize("source", ["cifar_archive", "cifar_folder"])
-def test_load_cifar10_train_and_test(source, cifar_batches, request):
-    path = request.getfixturevalue(source)
-    train = load_cifar10(path, split="train")
-    assert train.images.shape == (10, 32, 32, 3) and train.images.dtype == np.uint8
-    assert train.labels.dtype == np.int64
-    assert train.class_names == tuple(name.decode() for name in LABEL_NAMES)
-    assert train.difficulty is None
-    first, second = cifar_batches["data_batch_1"], cifar_batches["data_batch_2"]
-    np.testing.assert_array_equal(
-        train.images, np.concatenate([_expected_images(first), _expected_images(second)])
-    )
-    np.testing.assert_array_equal(train.labels, first[b"labels"] + second[b"labels"])
-
-    test = load_cifar10(path, split="test")
-    np.testing.assert_array_equal(test.images, _expected_images(cifar_batches["test_batch"]))
-    np.testing.assert_array_equal(test.labels, cifar_batches["test_batch"][b"labels"])
+@pytest.mark.parametrize(
+    ("n_classes", "val_size", "test_size"),
+    [(10, 0.2, 0.2), (10, 0.2, 0.3), (3, 0.1, 0.1), (2, 0.45, 0.45), (7, 0.05, 0.5)],
+)
+def test_split_works_from_the_size_it_asks_for(n_classes, val_size, test_size):
+    sizes = {"val_size": val_size, "test_size": test_size}
+    with pytest.raises(ValueError) as error:
+        train_val_test_split(balanced(n_classes, n_classes), **sizes)
+    fewest = int(error.value.args[0].split("use at least ")[1].split()[0])
+    with pytest.raises(ValueError, match="^dataset has "):
+        train_val_test_split(balanced(fewest - 1, n_classes), **sizes)
+    for n_samples in range(fewest, fewest + 20 * n_classes):
+        splits = train_val_test_split(balanced(n_samples, n_classes), **sizes)
+        assert holds_every_class(splits, n_classes)
 
 
-def test_load_cifar10_channel_order(tmp_path, cifar_batches):
-    # A pure red first image: its red plane is 255, green and blue are 0.
-    cifar_batches["test_batch"][b"data"][0] = np.repeat([255, 0, 0], 1024)
-    path = _write_archive(tmp_path / "red.tar.gz", cifar_batches)
-    image = load_cifar10(path, split="test").images[0]
-    assert np.all(image[..., 0] == 255) and np.all(image[..., 1:] == 0)
-
-
-def test_load_cifar10_accepts_the_folder_holding_the_batches(cifar_folder):
-    assert len(load_cifar10(cifar_folder.parent, split="test")) == 5
-
-
-def test_load_cifar10_missing_path(tmp_path):
-    missing = tmp_path / "nowhere.tar.gz"
-    with pytest.raises(FileNotFoundError, match="nowhere.tar.gz"):
-        load_cifar10(missing)
-
-
-def test_load_cifar10_not_an_archive(tmp_path):
-    path = tmp_path / "cifar-10-python.tar.gz"
-    path.write_bytes(b"this is not a tarball")
-    with pytest.raises(ValueError, match="not a readable CIFAR-10 archive"):
-        load_cifar10(path)
-
-
-def test_load_cifar10_truncated_archive(tmp_path, cifar_archive):
-    path = tmp_path / "truncated.tar.gz"
-    path.write_bytes(cifar_archive.read_bytes()[:300])
-    with pytest.raises(ValueError, match="truncated.tar.gz"):
-        load_cifar10(path)
-
-
-def test_load_cifar10_missing_batches(tmp_path, cifar_batches):
-    del cifar_batches["test_batch"]
-    path = _write_archive(tmp_path / "no-test.tar.gz", cifar_batches)
-    with pytest.raises(ValueError, match="test_batch"):
-        load_cifar10(path, split="test")
-    del cifar_batches["batches.meta"]
-    path = _write_archive(tmp_path / "no-meta.tar.gz", cifar_batches)
-    with pytest.raises(ValueError, match="batches.meta"):
-        load_cifar10(path)
-
-
-def test_load_cifar10_wrong_data_shape(tmp_path, cifar_batches):
-    cifar_batches["data_batch_2"][b"data"] = np.zeros((4, 100), dtype=np.uint8)
-    path = _write_archive(tmp_path / "bad-shape.tar.gz", cifar_batches)
-    with pytest.raises(ValueError, match="data_batch_2.*3072"):
-        load_cifar10(path)
-
-
-def test_load_cifar10_refuses_pickles_that_run_code(tmp_path, cifar_batches):
-    class Exploit:
-        def __reduce__(self):
-            return (print, ("this must never run",))
-
-    cifar_batches["test_batch"] = pickle.dumps(Exploit())
-    path = _write_archive(tmp_path / "evil.tar.gz", cifar_batches)
-    with pytest.raises(ValueError, match="test_batch.*not a CIFAR-10 pickle"):
-        load_cifar10(path, split="test")
-
-
-def test_load_cifar10_rejects_unknown_split(cifar_archive):
-    with pytest.raises(ValueError, match="split"):
-        load_cifar10(cifar_archive, split="validation")
-
-
-def test_download_cifar10_offline(tmp_path, monkeypatch):
-    def no_network(*args, **kwargs):
-        raise urllib.error.URLError("Temporary failure in name resolution")
-
-    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
-    with pytest.raises(ConnectionError, match="no network: download the archive by hand"):
-        download_cifar10(tmp_path / "cache")
-    assert not list((tmp_path / "cache").iterdir())
+@given(
+    counts=st.lists(st.integers(1, 40), min_size=1, max_size=8),
+    val_size=st.floats(0.01, 0.6),
+    test_size=st.floats(0.01, 0.6),
+    seed=st.integers(0, 2**16),
+)
+def test_split_gives_every_split_every_class_or_says_why(counts, val_size, test_size, seed):
+    if val_size + test_size >= 0.95:
+        val_size, test_size = val_size / 2, test_size / 2
+    labels = np.repeat(np.arange(len(counts)), counts)
+    data = replace(balanced(len(labels), len(counts)), labels=labels)
+    try:
+        splits = train_val_test_split(data, val_size=val_size, test_size=test_size, seed=seed)
+    except ValueError as error:
+        assert str(error).startswith("dataset has ")
+    else:
+        assert holds_every_class(splits, len(counts))
 
 
 # --------------------------------------------------------------------------

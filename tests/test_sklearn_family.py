@@ -9,7 +9,7 @@ from adaptlab.family import Family
 from adaptlab.sklearn_family import (
     Downsample,
     SoftmaxNearestCentroid,
-    count_flops,
+    count_estimator_flops,
     make_sklearn_states,
     train_sklearn_family,
 )
@@ -118,11 +118,16 @@ def test_softmax_nearest_centroid_predicts_nearest():
     np.testing.assert_allclose(proba[1], [0.5, 0.5])  # halfway: a coin flip
 
 
-def test_count_flops_rejects_unknown_and_unfitted():
-    with pytest.raises(ValueError, match="estimator"):
-        count_flops(object())
+def test_count_estimator_flops_rejects_unknown_and_unfitted():
+    message = (
+        "^estimator must be one of Downsample, LogisticRegression, MLPClassifier, PCA, Pipeline, "
+        "RBFSampler, SoftmaxNearestCentroid, StandardScaler \\(fitted\\) for "
+        "count_estimator_flops, got object\\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        count_estimator_flops(object())
     with pytest.raises(NotFittedError):
-        count_flops(StandardScaler())
+        count_estimator_flops(StandardScaler())
 
 
 @pytest.mark.parametrize(
@@ -146,3 +151,28 @@ def test_train_needs_every_class(splits):
     crippled = type(splits)(splits.train.subset(keep), splits.val, splits.test)
     with pytest.raises(ValueError, match="splits.train.*9"):
         train_sklearn_family(crippled, progress=False)
+
+
+@pytest.mark.parametrize(("n_samples", "n_train"), [(100, 60), (159, 95)])
+def test_too_few_training_images_are_named(n_samples, n_train):
+    splits = train_val_test_split(make_cifar_like(n_samples))
+    message = (
+        f"^splits.train has {n_train} images, but the state 'mlp512-pca96-16x16' projects them "
+        "onto 96 principal components, which takes at least 96 training images: "
+        "use a larger data set\\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        train_sklearn_family(splits, progress=False)
+
+
+@pytest.mark.filterwarnings("ignore:Got `batch_size`:UserWarning")  # 96 images, batches of 512
+def test_the_smallest_data_set_trains_end_to_end(family):
+    splits = train_val_test_split(make_cifar_like(160))
+    assert len(splits.train) == 96
+    small = train_sklearn_family(splits, progress=False)
+    # Costs depend only on the shapes: the same as on 3,000 images.
+    assert small.names == family.names
+    np.testing.assert_array_equal(small.costs, family.costs)
+    assert small.proba_test.shape == (32, 6, 10)
+    np.testing.assert_allclose(small.proba_test.sum(axis=2), 1.0, rtol=1e-5)
+    assert small.accuracies[0] > 0.2  # the cheapest state still learns something (chance 0.1)
