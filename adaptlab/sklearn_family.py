@@ -65,10 +65,10 @@ from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from adaptlab._validation import check_positive_int
-from adaptlab.costs import measure_latency_ms
-from adaptlab.data import check_splits
-from adaptlab.family import Family
+from ._validation import check_positive_int
+from .costs import measure_latency_ms
+from .data import check_splits
+from .family import Family
 
 __all__ = [
     "Downsample",
@@ -341,7 +341,7 @@ def _mlp(n_hidden, seed):
     )
 
 
-def make_sklearn_states(image_shape, seed=0):
+def make_sklearn_states(image_shape, *, seed=0):
     """The family's unfitted pipelines, in the order of the module docstring's table.
 
     Parameters
@@ -425,7 +425,7 @@ def _pixels(dataset):
     return dataset.images.reshape(len(dataset), -1)
 
 
-def train_sklearn_family(splits, seed=0, progress=True):
+def train_sklearn_family(splits, *, seed=0, progress=True):
     """Train the scikit-learn state space and evaluate it on validation and test.
 
     Parameters

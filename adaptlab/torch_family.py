@@ -47,10 +47,10 @@ from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
 from tqdm.auto import tqdm
 
-from adaptlab._validation import check_positive_int
-from adaptlab.costs import measure_latency_ms
-from adaptlab.data import check_splits
-from adaptlab.family import Family
+from ._validation import check_positive_int
+from .costs import measure_latency_ms
+from .data import check_splits
+from .family import Family
 
 __all__ = [
     "CNN_FAMILY",

@@ -177,11 +177,11 @@ def test_split_needs_a_dataset(cifar_like):
         train_val_test_split(list(cifar_like.images))
 
 
-def balanced(n_samples, n_classes=10):
-    """n_samples 1x1 images in n_classes classes, balanced as make_cifar_like balances them."""
-    labels = np.arange(n_samples) % n_classes
+def balanced(n_instances, n_classes=10):
+    """n_instances 1x1 images in n_classes classes, balanced as make_cifar_like balances them."""
+    labels = np.arange(n_instances) % n_classes
     names = tuple("abcdefghijkl"[:n_classes])
-    return Dataset(np.zeros((n_samples, 1, 1, 1), np.uint8), labels, names)
+    return Dataset(np.zeros((n_instances, 1, 1, 1), np.uint8), labels, names)
 
 
 def holds_every_class(splits, n_classes):
@@ -245,8 +245,8 @@ def test_split_works_from_the_size_it_asks_for(n_classes, val_size, test_size):
     fewest = int(error.value.args[0].split("use at least ")[1].split()[0])
     with pytest.raises(ValueError, match="^dataset has "):
         train_val_test_split(balanced(fewest - 1, n_classes), **sizes)
-    for n_samples in range(fewest, fewest + 20 * n_classes):
-        splits = train_val_test_split(balanced(n_samples, n_classes), **sizes)
+    for n_instances in range(fewest, fewest + 20 * n_classes):
+        splits = train_val_test_split(balanced(n_instances, n_classes), **sizes)
         assert holds_every_class(splits, n_classes)
 
 

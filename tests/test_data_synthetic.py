@@ -33,11 +33,11 @@ def test_generator_different_seed_different_images(cifar_like):
     assert other.images.tobytes() != cifar_like.images.tobytes()
 
 
-@pytest.mark.parametrize("n_samples", [1, 7, 513])
-def test_generator_any_size(n_samples):
+@pytest.mark.parametrize("n_instances", [1, 7, 513])
+def test_generator_any_size(n_instances):
     # Sizes that leave a small last block, where clutter may be absent.
-    tiny = make_cifar_like(n_samples, seed=2)
-    assert tiny.images.shape == (n_samples, 32, 32, 3)
+    tiny = make_cifar_like(n_instances, seed=2)
+    assert tiny.images.shape == (n_instances, 32, 32, 3)
 
 
 def test_generator_classes_balanced(cifar_like):
@@ -70,8 +70,8 @@ def test_generator_uses_the_whole_pixel_range(cifar_like):
 
 @pytest.mark.parametrize(
     ("arguments", "name"),
-    [({"n_samples": 0}, "n_samples"), ({"n_samples": 2.5}, "n_samples"), ({"seed": -1}, "seed")],
+    [({"n_instances": 0}, "n_instances"), ({"n_instances": 2.5}, "n_instances"), ({"seed": -1}, "seed")],
 )
 def test_generator_rejects_bad_arguments(arguments, name):
     with pytest.raises(ValueError, match=name):
-        make_cifar_like(**{"n_samples": 10, **arguments})
+        make_cifar_like(**{"n_instances": 10, **arguments})

@@ -153,9 +153,9 @@ def test_train_needs_every_class(splits):
         train_sklearn_family(crippled, progress=False)
 
 
-@pytest.mark.parametrize(("n_samples", "n_train"), [(100, 60), (159, 95)])
-def test_too_few_training_images_are_named(n_samples, n_train):
-    splits = train_val_test_split(make_cifar_like(n_samples))
+@pytest.mark.parametrize(("n_instances", "n_train"), [(100, 60), (159, 95)])
+def test_too_few_training_images_are_named(n_instances, n_train):
+    splits = train_val_test_split(make_cifar_like(n_instances))
     message = (
         f"^splits.train has {n_train} images, but the state 'mlp512-pca96-16x16' projects them "
         "onto 96 principal components, which takes at least 96 training images: "

@@ -137,7 +137,7 @@ def _batch_images_labels(batch, name, path):
     return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels
 
 
-def load_cifar10(path, split="train"):
+def load_cifar10(path, *, split="train"):
     """Load CIFAR-10 from its python archive, without extracting it to disk.
 
     Parameters

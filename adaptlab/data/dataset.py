@@ -193,36 +193,36 @@ def _ceil_div(numerator, denominator):
     return -(-numerator // denominator)
 
 
-def _split_sizes(n_samples, val_size, test_size):
+def _split_sizes(n_instances, val_size, test_size):
     """(train, validation, test) sizes, rounded as scikit-learn's train_test_split rounds."""
-    n_test = math.ceil(test_size * n_samples)
-    n_rest = n_samples - n_test
+    n_test = math.ceil(test_size * n_instances)
+    n_rest = n_instances - n_test
     n_val = math.ceil(val_size / (1 - test_size) * n_rest)
     return n_rest - n_val, n_val, n_test
 
 
-def _fewest_per_class(n_samples, val_size, test_size):
-    """Fewest images a class needs for every split of n_samples images to surely get one.
+def _fewest_per_class(n_instances, val_size, test_size):
+    """Fewest images a class needs for every split of n_instances images to surely get one.
 
     Stratifying, scikit-learn gives a class of c images out of n at least
     floor(c * s / n) of a split of s images. The test split is cut first;
     train and validation then share the rest, r images, of which the class has
     at least floor(c * r / n).
     """
-    n_train, n_val, n_test = _split_sizes(n_samples, val_size, test_size)
+    n_train, n_val, n_test = _split_sizes(n_instances, val_size, test_size)
     n_rest = n_train + n_val
     in_rest = max(_ceil_div(n_rest, n_train), _ceil_div(n_rest, n_val))
-    return max(_ceil_div(n_samples, n_test), _ceil_div(in_rest * n_samples, n_rest))
+    return max(_ceil_div(n_instances, n_test), _ceil_div(in_rest * n_instances, n_rest))
 
 
-def _splits(n_samples, n_classes, val_size, test_size):
-    """Whether n_samples images of n_classes balanced classes surely give every split every class.
+def _splits(n_instances, n_classes, val_size, test_size):
+    """Whether n_instances images of n_classes balanced classes surely give every split every class.
 
-    The smallest class has n_samples // n_classes images.
+    The smallest class has n_instances // n_classes images.
     """
     return (
-        min(_split_sizes(n_samples, val_size, test_size)) >= n_classes
-        and n_samples // n_classes >= _fewest_per_class(n_samples, val_size, test_size)
+        min(_split_sizes(n_instances, val_size, test_size)) >= n_classes
+        and n_instances // n_classes >= _fewest_per_class(n_instances, val_size, test_size)
     )
 
 
@@ -259,8 +259,8 @@ def _fewest_images(n_classes, val_size, test_size):
 
 def _check_split_sizes(dataset, val_size, test_size):
     """Raise a ValueError unless stratification surely gives every split every class."""
-    n_samples = len(dataset)
-    if n_samples == 0:
+    n_instances = len(dataset)
+    if n_instances == 0:
         raise ValueError("dataset is empty: there is nothing to split.")
     classes, counts = np.unique(dataset.labels, return_counts=True)
     n_classes = len(classes)
@@ -269,7 +269,7 @@ def _check_split_sizes(dataset, val_size, test_size):
         fewest = _fewest_images(n_classes, val_size, test_size)
         return f"use at least {fewest} images (in balanced classes)."
 
-    train, val, test = _split_sizes(n_samples, val_size, test_size)
+    train, val, test = _split_sizes(n_instances, val_size, test_size)
     for size, part, cause in [
         (val, "validation", f"val_size={val_size:g}"),
         (test, "test", f"test_size={test_size:g}"),
@@ -277,24 +277,24 @@ def _check_split_sizes(dataset, val_size, test_size):
     ]:
         if size < n_classes:
             raise ValueError(
-                f"dataset has {n_samples} images of {n_classes} classes; {cause} leaves {size} "
+                f"dataset has {n_instances} images of {n_classes} classes; {cause} leaves {size} "
                 f"{part} images, but a stratified split needs at least {n_classes} (one per "
                 f"class): {use_more()}"
             )
-    need, fewest = _fewest_per_class(n_samples, val_size, test_size), int(counts.min())
+    need, fewest = _fewest_per_class(n_instances, val_size, test_size), int(counts.min())
     if fewest < need:
         rarest = dataset.class_names[classes[counts.argmin()]]
         balanced = counts.max() - fewest <= 1
         raise ValueError(
             f"dataset has only {fewest} image{'s' * (fewest > 1)} of class {rarest!r} "
-            f"({n_samples} images of {n_classes} classes), but with val_size={val_size:g} and "
+            f"({n_instances} images of {n_classes} classes), but with val_size={val_size:g} and "
             f"test_size={test_size:g} a stratified split can leave a class of fewer than {need} "
             "images out of a split: "
             + (use_more() if balanced else f"give class {rarest!r} more images, or leave it out.")
         )
 
 
-def train_val_test_split(dataset, val_size=0.2, test_size=0.2, seed=0):
+def train_val_test_split(dataset, *, val_size=0.2, test_size=0.2, seed=0):
     """Cut a dataset into stratified train / validation / test splits.
 
     Parameters

@@ -248,7 +248,7 @@ def _draw_chunk(rng, labels):
     return images, difficulty.astype(np.float64)
 
 
-def make_cifar_like(n_samples=50_000, seed=0):
+def make_cifar_like(n_instances=50_000, *, seed=0):
     """Draw a CIFAR-like data set of 32x32 colour images in 10 classes.
 
     Each image shows one object -- a solid shape (disc, ring, square, triangle,
@@ -275,15 +275,15 @@ def make_cifar_like(n_samples=50_000, seed=0):
 
     Parameters
     ----------
-    n_samples : int, default=50_000
+    n_instances : int, default=50_000
         Number of images. Classes are balanced (counts differ by at most one).
     seed : int, default=0
-        The same seed and ``n_samples`` give the same bytes.
+        The same seed and ``n_instances`` give the same bytes.
 
     Returns
     -------
     Dataset
-        uint8 images (n_samples, 32, 32, 3), int64 labels, the class names
+        uint8 images (n_instances, 32, 32, 3), int64 labels, the class names
         :data:`CIFAR_LIKE_CLASSES` and the float ``difficulty`` of each image.
 
     Examples
@@ -292,15 +292,15 @@ def make_cifar_like(n_samples=50_000, seed=0):
     >>> data.images.shape, data.images.dtype
     ((1000, 32, 32, 3), dtype('uint8'))
     """
-    n_samples = check_positive_int(n_samples, "n_samples")
+    n_instances = check_positive_int(n_instances, "n_instances")
     seed = check_positive_int(seed, "seed", minimum=0)
-    starts = range(0, n_samples, _CHUNK_SIZE)
+    starts = range(0, n_instances, _CHUNK_SIZE)
     chunk_seeds = np.random.SeedSequence(seed).spawn(len(starts))
-    images = np.empty((n_samples, _SIDE, _SIDE, 3), np.uint8)
-    labels = np.empty(n_samples, np.int64)
-    difficulty = np.empty(n_samples, np.float64)
+    images = np.empty((n_instances, _SIDE, _SIDE, 3), np.uint8)
+    labels = np.empty(n_instances, np.int64)
+    difficulty = np.empty(n_instances, np.float64)
     for start, chunk_seed in zip(starts, chunk_seeds):
-        stop = min(start + _CHUNK_SIZE, n_samples)
+        stop = min(start + _CHUNK_SIZE, n_instances)
         rng = np.random.default_rng(chunk_seed)
         # Class i, i + 10, i + 20, ... over the whole set: balanced to within one image.
         labels[start:stop] = rng.permutation(np.arange(start, stop) % len(CIFAR_LIKE_CLASSES))
