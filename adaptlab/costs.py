@@ -546,12 +546,13 @@ def api_cost_model(models, input_tokens, output_tokens, *, prices=None):
 # ---------------------------------------------------------------- edge to cloud
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EdgeCloudSetup:
     """A device that answers with a small model and may escalate to a cloud model.
 
     Every instance runs on the edge first; an escalated instance then also
     pays the network round trip and the cloud call (escalation pays both).
+    Every field is given by keyword.
 
     Parameters
     ----------

@@ -43,3 +43,20 @@ def family():
     names = tuple(f"m{i}" for i in range(len(ACCURACIES)))
     return Family(names=names, costs=np.geomspace(1, 200, len(ACCURACIES)), unit="MFLOPs",
                   proba_val=proba_val, proba_test=proba_test, y_val=y_val, y_test=y_test)
+
+
+_NOTEBOOK_REPORT = []
+
+
+@pytest.fixture(scope="session")
+def notebook_report():
+    """(name, seconds, peak bytes) of every notebook run, printed at the end of the session."""
+    return _NOTEBOOK_REPORT
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _NOTEBOOK_REPORT:
+        return
+    terminalreporter.section("notebooks: wall time and kernel peak memory")
+    for name, seconds, peak in _NOTEBOOK_REPORT:
+        terminalreporter.write_line(f"{name:40s} {seconds:6.1f} s {peak / 1e6:8.0f} MB")
