@@ -21,14 +21,20 @@ def check_not_iterator(values, name):
     return values
 
 
-def _finite_vector(values, name):
+def as_float_array(values, name, what="an array of numbers"):
+    """``values`` as a float array, or a ValueError naming ``name`` and saying ``what`` it must be."""
     if values is None:
         raise ValueError(f"{name} is required, got None.")
     check_not_iterator(values, name)
     try:
-        array = np.asarray(values, dtype=float)
+        return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers, got {values!r}.") from None
+        shown = repr(values) if len(repr(values)) < 80 else type(values).__name__
+        raise ValueError(f"{name} must be {what}, got {shown}.") from None
+
+
+def _finite_vector(values, name):
+    array = as_float_array(values, name)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}.")
     if array.size == 0:
@@ -166,13 +172,7 @@ PROBA_TOLERANCE = 1e-4
 
 def check_proba(proba, name="proba"):
     """Class probabilities (instances x states x classes): finite, in [0, 1], rows summing to 1."""
-    check_not_iterator(proba, name)
-    try:
-        proba = np.asarray(proba, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be an array of probabilities, shape (instances, states, classes)."
-        ) from None
+    proba = as_float_array(proba, name, "an array of probabilities (instances x states x classes)")
     if proba.ndim != 3 or proba.shape[0] == 0 or proba.shape[1] == 0:
         raise ValueError(
             f"{name} must be a non-empty 3-D array (instances x states x classes), "

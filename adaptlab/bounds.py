@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    as_float_array,
     check_accuracies,
     check_accuracy,
     check_correct,
@@ -367,10 +368,7 @@ def alphas(correct):
 
 def _check_alphas(values, accuracies):
     """Alphas aligned with the states; entry 0 and never-wrong states may be NaN."""
-    try:
-        values = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"alphas must be an array of numbers, got {values!r}.") from None
+    values = as_float_array(values, "alphas")
     if values.shape != accuracies.shape:
         raise ValueError(
             f"alphas must have one entry per state ({accuracies.size}), got shape {values.shape}."

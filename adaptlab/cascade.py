@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    as_float_array,
     check_accuracy,
     check_correct,
     check_cost_kind,
@@ -168,10 +169,7 @@ class UnreachableTargetError(ValueError):
 
 
 def _check_scores(scores):
-    try:
-        scores = np.asarray(scores, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("scores must be an array of numbers.") from None
+    scores = as_float_array(scores, "scores")
     if scores.ndim != 2 or 0 in scores.shape:
         raise ValueError(
             "scores must be a non-empty 2-D array (instances x states), "

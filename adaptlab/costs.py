@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._csvfile import about_file, read_table
-from ._validation import check_cost_kind, check_positive_int
+from ._validation import as_float_array, check_cost_kind, check_positive_int
 
 __all__ = [
     "FLOP_UNITS",
@@ -72,12 +72,7 @@ _TOKENS_PER_PRICE_UNIT = 1e6
 
 def _non_negative_array(values, name):
     """Any-shape float array, non-empty, finite and non-negative."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a number or an array of numbers, got {values!r}."
-        ) from None
+    array = as_float_array(values, name, "a number or an array of numbers")
     if array.size == 0:
         raise ValueError(f"{name} is empty.")
     if not np.all(np.isfinite(array)):

@@ -34,7 +34,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_accuracies, check_accuracy, check_fraction, check_number
+from ._validation import (
+    as_float_array,
+    check_accuracies,
+    check_accuracy,
+    check_fraction,
+    check_number,
+)
 from .bounds import delta_r, r_ratio
 
 __all__ = [
@@ -58,10 +64,7 @@ def _check_points(x, y, x_name, y_name):
     """Two finite 1-D arrays of the same, non-zero length."""
     arrays = []
     for values, name in ((x, x_name), (y, y_name)):
-        try:
-            array = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be an array of numbers.") from None
+        array = as_float_array(values, name)
         if array.ndim != 1 or array.size == 0:
             raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}.")
         if not np.all(np.isfinite(array)):
@@ -231,7 +234,7 @@ def performance_gap_recovered(accuracy, *, weak_accuracy, strong_accuracy):
     array([0. , 0.5, 1. ])
     """
     weak, strong = _check_gap(weak_accuracy, strong_accuracy)
-    accuracy = np.asarray(accuracy, dtype=float)
+    accuracy = as_float_array(accuracy, "accuracy")
     _check_fractions(accuracy.ravel(), "accuracy")
     return (accuracy - weak) / (strong - weak)
 

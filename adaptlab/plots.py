@@ -4,6 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._validation import as_float_array
 from .compare import Comparison
 from .statespace import StateSpace
 
@@ -156,7 +157,7 @@ def alphas_per_state(alphas, names, *, ax=None, title=None):
     -------
     matplotlib Axes
     """
-    alphas = np.asarray(alphas, dtype=float)
+    alphas = as_float_array(alphas, "alphas")
     if alphas.ndim != 1 or isinstance(names, str) or len(names) != alphas.size:
         raise ValueError(
             f"alphas and names must have one entry per state, got shapes {alphas.shape} "
