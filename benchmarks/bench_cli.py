@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from adaptlab.__main__ import LARGE_FRONTIER_SIZES, main as cli
-from adaptlab.statespace import best_subsets, read_csv
+from adaptlab.statespace import read_csv
 from bench_bounds import best_time  # this folder is on the path when run as a script
 
 
@@ -57,7 +57,7 @@ def run_cli(path, k):
 
 def every_k(path):
     """The old approach's search: the best subset of every size on the frontier."""
-    best_subsets(read_csv(path).pareto())
+    read_csv(path).pareto().best_subsets()
 
 
 def main():

@@ -27,7 +27,7 @@ def seconds(function):
 def bench_sweep(n_instances, n_states, n_loop_thresholds=50):
     rng = np.random.default_rng(0)
     accuracies = np.linspace(0.6, 0.9, n_states)
-    correct = correlated_models(accuracies, n_instances, correlation=0.7, seed=0).correct
+    correct = correlated_models(accuracies, n_instances=n_instances, correlation=0.7, seed=0).correct
     scores = rng.random((n_instances, n_states))
     costs = np.geomspace(1.0, 100.0, n_states)
     sweep_time, curve = seconds(lambda: cascade.sweep(scores, correct, costs))
@@ -43,10 +43,10 @@ def bench_sweep(n_instances, n_states, n_loop_thresholds=50):
           f"{per_loop * len(curve) / 3600:.1f} h for the whole curve")
 
 
-def bench_training(n_samples, with_torch):
+def bench_training(n_instances, with_torch):
     from adaptlab.sklearn_family import train_sklearn_family
 
-    splits = train_val_test_split(make_cifar_like(n_samples, seed=0), seed=0)
+    splits = train_val_test_split(make_cifar_like(n_instances, seed=0), seed=0)
     families = {"scikit-learn": lambda: train_sklearn_family(splits, progress=False)}
     if with_torch:
         import tempfile
@@ -67,14 +67,14 @@ def bench_training(n_samples, with_torch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=1_000_000)
-    parser.add_argument("--samples", type=int, default=20_000)
+    parser.add_argument("--images", type=int, default=20_000)
     parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
     print(f"threshold sweep on {args.instances:,} instances, random scores")
     for n_states in (2, 5):
         bench_sweep(args.instances, n_states)
-    print(f"training on {args.samples:,} generated images (60% train), 2 threads")
-    bench_training(args.samples, with_torch=not args.no_torch)
+    print(f"training on {args.images:,} generated images (60% train), 2 threads")
+    bench_training(args.images, with_torch=not args.no_torch)
 
 
 if __name__ == "__main__":
