@@ -156,7 +156,7 @@ def describe_point(comparison, router, index):
     )
 
 
-def _distinct_labels(values, decimals=3, most_decimals=8):
+def _distinct_labels(values, decimals=3, most_decimals=17):
     """Each value with 3 decimals, or more where a neighbour would read the same."""
     def text(i, places):
         return f"{values[i]:.{places}f}" if 0 <= i < len(values) else None
@@ -213,14 +213,19 @@ class ThresholdExplorer(widgets.VBox):
     change of threshold moves :attr:`marker` and repaints it over the saved
     picture of the rest of the figure (the picture is saved after every full
     draw, which leaves the marker out as an animated artist); a change of
-    router restyles the curves and asks for one full draw.
+    router brings a slider over its thresholds, restyles the curves and asks
+    for one full draw.
 
     Attributes
     ----------
     picker : ipywidgets.Dropdown
         The router.
     slider : ipywidgets.SelectionSlider
-        The threshold; its value is an index into the router's test curve.
+        The threshold; its value is an index into the router's test curve. A
+        change of router puts a new slider in its place.
+    stop_label : ipywidgets.Label
+        The slider's stop: the real threshold, ``(calibrated)`` at the one
+        calibrated on validation.
     readout : ipywidgets.HTML
         ``str(point)``.
     canvas : ipympl.backend_nbagg.Canvas
@@ -251,18 +256,30 @@ class ThresholdExplorer(widgets.VBox):
         canvas.mpl_connect("draw_event", self._on_draw)
         self.picker = widgets.Dropdown(options=list(comparison.runs), value=router,
                                        description="router")
-        self.slider = widgets.SelectionSlider(
-            options=threshold_options(comparison, router, positions=positions),
-            value=_calibrated_index(comparison.runs[router]), description="threshold",
-            continuous_update=True, layout=widgets.Layout(width="95%"),
-            style={"description_width": "initial"},
-        )
+        self.slider = self._threshold_slider(router)
+        self.stop_label = widgets.Label(self.slider.label,
+                                        layout=widgets.Layout(margin="0 0 0 1em"))
+        self._slider_row = widgets.HBox([self.slider, self.stop_label])
         self.readout = widgets.HTML()
         self._highlight(router)
         self._show(router, self.slider.value)
         self.picker.observe(self._on_router, names="value")
-        self.slider.observe(self._on_threshold, names="value")
-        super().__init__([self.picker, self.slider, self.readout, canvas])
+        super().__init__([self.picker, self._slider_row, self.readout, canvas])
+
+    def _threshold_slider(self, router):
+        """A slider over the router's thresholds, at the calibrated one, wired to the marker.
+
+        Its stop's label shows in :attr:`stop_label`: the slider's own readout
+        is too narrow for ``∞ (every input reaches the largest state)``.
+        """
+        slider = widgets.SelectionSlider(
+            options=threshold_options(self._comparison, router, positions=self._positions),
+            value=_calibrated_index(self._comparison.runs[router]), description="threshold",
+            continuous_update=True, readout=False, layout=widgets.Layout(width="60%"),
+            style={"description_width": "initial"},
+        )
+        slider.observe(self._on_threshold, names="value")
+        return slider
 
     def _on_draw(self, event):
         """After a full draw: save the picture without the marker, then paint the marker."""
@@ -291,16 +308,18 @@ class ThresholdExplorer(widgets.VBox):
         self._background = None  # the saved picture shows the old styles
 
     def _on_threshold(self, change):
+        self.stop_label.value = self.slider.label
         self._show(self.picker.value, change["new"])
 
     def _on_router(self, change):
-        router = change["new"]
-        self.slider.unobserve(self._on_threshold, names="value")
-        with self.slider.hold_sync():  # one message to the browser: new stops, new value
-            self.slider.options = threshold_options(self._comparison, router,
-                                                    positions=self._positions)
-            self.slider.value = _calibrated_index(self._comparison.runs[router])
-        self.slider.observe(self._on_threshold, names="value")
+        # A new slider: given new stops and a new value in quick succession, the
+        # browser's slider (ipywidgets 8.1) can keep its old range and clip the value.
+        # Only the slider's row changes: the canvas keeps its one view.
+        router, old = change["new"], self.slider
+        self.slider = self._threshold_slider(router)
+        self._slider_row.children = (self.slider, self.stop_label)
+        self.stop_label.value = self.slider.label
+        old.close()
         self._highlight(router)
         self._show(router, self.slider.value)
 

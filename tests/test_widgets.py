@@ -129,6 +129,7 @@ def explorer(comparison):
 def test_the_explorer_starts_at_the_calibrated_point(comparison, explorer):
     run = comparison.runs["max probability"]
     assert explorer.slider.value == calibrated_index(comparison, "max probability")
+    assert explorer.stop_label.value.endswith(" (calibrated)")
     marker = explorer.marker.get_data()
     assert np.allclose(marker, [[run.point.sequential_cost], [run.point.accuracy]])
     assert explorer.readout.value.startswith("max probability at threshold")
@@ -154,13 +155,18 @@ def test_a_threshold_change_moves_the_marker_in_place(comparison, explorer):
     assert explorer.point == describe_point(comparison, "max probability", index)
     assert explorer.readout.value != readout
     assert f"threshold {curve.thresholds[index]:.3f}:" in explorer.readout.value
+    assert explorer.stop_label.value == explorer.slider.options[5][0]
     assert explorer.figure is figure and not full_draws  # repainted, not redrawn
     assert (np.asarray(explorer.canvas.get_renderer().buffer_rgba()) != pixels).any()
 
 
 def test_a_router_change_swaps_the_stops_and_the_highlight(comparison, explorer):
-    figure = explorer.figure
+    figure, old_slider = explorer.figure, explorer.slider
     explorer.picker.value = "entropy"
+    assert explorer.slider is not old_slider
+    assert explorer.children[1].children == (explorer.slider, explorer.stop_label)
+    assert explorer.stop_label.value == explorer.slider.label
+    assert explorer.children[-1] is explorer.canvas
     assert explorer.slider.options == tuple(threshold_options(comparison, "entropy"))
     assert explorer.slider.value == calibrated_index(comparison, "entropy")
     run = comparison.runs["entropy"]
