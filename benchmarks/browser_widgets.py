@@ -1,7 +1,7 @@
 """Time the router explorer in JupyterLab, in headless Chromium: slider change to new figure.
 
     python benchmarks/browser_widgets.py [--presses 60] [--drag-seconds 2] [--inline]
-                                         [--screenshot explorer.png] [--samples 6000]
+                                         [--screenshot PNG] [--samples 6000]
 
 Starts JupyterLab on 127.0.0.1:8899 (this Python's, with this checkout on
 PYTHONPATH) in a temporary folder, opens a notebook that shows
@@ -15,10 +15,11 @@ PYTHONPATH) in a temporary folder, opens a notebook that shows
   through on a loaded machine), and counts the figure frames;
 * changes router, and times the full redraw that follows.
 Counts the figures shown (one, also after the router changes), looks for
-"Error displaying widget", saves screenshots, then shuts the kernel and the
-server down. Prints; asserts nothing. Needs Debian's chromium (``apt-get
-install chromium``) and the ``playwright`` package; skips when chromium is
-missing.
+"Error displaying widget", saves screenshots (by default
+adaptlab-explorer.png and adaptlab-explorer-after.png in the temporary
+folder), then shuts the kernel and the server down. Prints; asserts nothing.
+Needs Debian's chromium (``apt-get install chromium``) and the ``playwright``
+package; skips when chromium is missing.
 """
 import argparse
 import json
@@ -198,7 +199,8 @@ def main():
     parser.add_argument("--drag-seconds", type=float, default=2.0)
     parser.add_argument("--inline", action="store_true",
                         help="no %%matplotlib widget in the notebook, as on the start page")
-    parser.add_argument("--screenshot", default="explorer.png")
+    parser.add_argument("--screenshot",
+                        default=os.path.join(tempfile.gettempdir(), "adaptlab-explorer.png"))
     parser.add_argument("--samples", type=int, default=6000)
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):

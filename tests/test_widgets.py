@@ -15,6 +15,10 @@ from adaptlab.widgets import (
     threshold_options,
 )
 
+# ipympl 0.10's toolbar hands traitlets an argument it does not take; not ours to fix.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Passing unrecognized arguments to super\\(Toolbar\\):DeprecationWarning")
+
 
 @pytest.fixture(scope="module")
 def comparison(family):
