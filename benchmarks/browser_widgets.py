@@ -1,0 +1,243 @@
+"""Time the router explorer in JupyterLab, in headless Chromium: slider change to new figure.
+
+    python benchmarks/browser_widgets.py [--presses 60] [--drag-seconds 2] [--inline]
+                                         [--screenshot PNG] [--samples 6000]
+
+Starts JupyterLab on 127.0.0.1:8899 (this Python's, with this checkout on
+PYTHONPATH) in a temporary folder, opens a notebook that shows
+``threshold_explorer`` (after ``%matplotlib widget``, or without it with
+``--inline``, as the start page does) and in Chromium:
+* presses the arrow keys on the threshold slider, one stop at a time, and
+  times each from the key press to the new figure image's arrival, to the
+  animation frame after the visible figure canvas was repainted, and to the
+  readout's change;
+* drags the slider with the mouse, paced at 60 moves a second (fewer get
+  through on a loaded machine), and counts the figure frames;
+* changes router, and times the full redraw that follows.
+Counts the figures shown (one, also after the router changes), looks for
+"Error displaying widget", saves screenshots (by default
+adaptlab-explorer.png and adaptlab-explorer-after.png in the temporary
+folder), then shuts the kernel and the server down. Prints; asserts nothing.
+Needs Debian's chromium (``apt-get install chromium``) and the ``playwright``
+package; skips when chromium is missing.
+"""
+import argparse
+import json
+import os
+import pathlib
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import numpy as np
+
+CHROMIUM = "/usr/bin/chromium"
+PORT, TOKEN = 8899, "x"
+BASE = f"http://127.0.0.1:{PORT}"
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+# Timestamps, in the page's clock: key presses, figure images received (ipympl
+# makes a blob URL of each), canvas repaints (at the animation frame after the
+# visible ipympl canvas is drawn on) and readout changes.
+PROBES = """() => {
+    window.probe = {keys: [], images: [], frames: [], readouts: []};
+    document.addEventListener('keydown', e => window.probe.keys.push(e.timeStamp), true);
+    const createObjectURL = URL.createObjectURL;
+    URL.createObjectURL = function (blob) {
+        if (blob.type === 'image/png') window.probe.images.push(performance.now());
+        return createObjectURL.call(URL, blob);
+    };
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+        if (this.canvas.closest && this.canvas.closest('.jupyter-matplotlib-canvas-div')) {
+            requestAnimationFrame(t => window.probe.frames.push(performance.now()));
+        }
+        return drawImage.apply(this, args);
+    };
+    const readout = document.querySelector('.widget-html-content');
+    new MutationObserver(() => window.probe.readouts.push(performance.now()))
+        .observe(readout, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def api(method, path):
+    request = urllib.request.Request(f"{BASE}{path}?token={TOKEN}", method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def notebook(inline):
+    cells = [] if inline else ["%matplotlib widget"]
+    cells += [
+        "import pickle\ncomparison = pickle.load(open('comparison.pkl', 'rb'))",
+        "from adaptlab.widgets import threshold_explorer\n\nthreshold_explorer(comparison)",
+    ]
+    return {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                   "execution_count": None} for source in cells],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+
+
+def start_server(folder):
+    log = open(folder / "jupyter.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={PORT}",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={TOKEN}", "--allow-root",
+         f"--ServerApp.root_dir={folder}", "--LabApp.expose_app_in_browser=True"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(120):
+        try:
+            api("GET", "/api/status")
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"JupyterLab did not start; see {folder / 'jupyter.log'}")
+
+
+def stop_server(server):
+    try:
+        for kernel in api("GET", "/api/kernels"):
+            api("DELETE", f"/api/kernels/{kernel['id']}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def latencies(starts, ends):
+    """For each start, the time to the first end after it, in ms."""
+    ends = np.sort(ends)
+    firsts = np.searchsorted(ends, starts)
+    return np.array([ends[i] - s for s, i in zip(starts, firsts) if i < len(ends)])
+
+
+def summary(name, times):
+    print(f"  {name:46} median {np.median(times):6.1f} ms   "
+          f"p95 {np.percentile(times, 95):6.1f} ms   ({len(times)} changes)")
+
+
+def measure(page, args):
+    page.goto(f"{BASE}/lab/tree/explorer.ipynb?token={TOKEN}")
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext",
+                           timeout=120_000)
+    page.evaluate("""async () => {
+        await window.jupyterapp.shell.currentWidget.sessionContext.ready;
+        await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
+    page.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", timeout=120_000)
+    page.wait_for_selector(".widget-html-content:has-text('at threshold')", timeout=60_000)
+    page.wait_for_timeout(3000)  # the first full draw
+    text = page.inner_text("body")
+    figures = page.locator(".jupyter-matplotlib-figure").count()
+    images = page.locator(".jp-OutputArea-output img").count()
+    print(f"  figures shown: {figures} (ipympl) + {images} (images); "
+          f"'Error displaying widget' {'SHOWN' if 'Error displaying' in text else 'absent'}")
+    page.screenshot(path=args.screenshot, full_page=True)
+    page.evaluate(PROBES)
+
+    handle = page.locator(".noUi-handle").first
+    handle.focus()
+    for i in range(args.presses):
+        frames = page.evaluate("window.probe.frames.length")
+        handle.press("ArrowLeft" if (i // 10) % 2 == 0 else "ArrowRight")
+        page.wait_for_function(f"window.probe.frames.length > {frames}", timeout=10_000)
+        page.wait_for_timeout(50)
+    probe = page.evaluate("window.probe")
+    summary("key press to figure image received", latencies(probe["keys"], probe["images"]))
+    summary("key press to repainted figure", latencies(probe["keys"], probe["frames"]))
+    summary("key press to new readout", latencies(probe["keys"], probe["readouts"]))
+
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.evaluate("window.probe.frames = []")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    moves = int(60 * args.drag_seconds)
+    start = page.evaluate("performance.now()")
+    for i in range(moves):
+        page.mouse.move(x + 150 * np.sin(2 * np.pi * i / moves), y)
+        page.wait_for_timeout(1000 / 60)
+    released = page.evaluate("performance.now()")
+    page.mouse.up()
+    page.wait_for_timeout(3000)
+    frames = np.array(page.evaluate("window.probe.frames"))
+    seconds = (released - start) / 1e3
+    during = np.count_nonzero(frames <= released)
+    print(f"  drag: {moves} mouse moves in {seconds:.1f} s ({moves / seconds:.0f} a second), "
+          f"{during} figure frames meanwhile ({during / seconds:.0f} a second), the last "
+          f"{frames.max() - released:.0f} ms after release" if len(frames) else "  drag: no frame")
+
+    routers = page.locator(".widget-dropdown select option").all_inner_texts()
+    changes = []
+    for router in routers[1:4]:
+        frames = page.evaluate("window.probe.frames.length")
+        start = page.evaluate("performance.now()")
+        page.select_option(".widget-dropdown select", label=router)
+        page.wait_for_function(f"window.probe.frames.length > {frames}", timeout=30_000)
+        changes.append(page.evaluate(f"window.probe.frames[{frames}]") - start)
+    summary("router change to restyled figure (full draw)", np.array(changes))
+    print(f"  figures shown after the router changes: "
+          f"{page.locator('.jupyter-matplotlib-figure').count()}")
+    page.wait_for_timeout(500)
+    after = pathlib.Path(args.screenshot)
+    page.screenshot(path=after.with_name(f"{after.stem}-after{after.suffix}"), full_page=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=60)
+    parser.add_argument("--drag-seconds", type=float, default=2.0)
+    parser.add_argument("--inline", action="store_true",
+                        help="no %%matplotlib widget in the notebook, as on the start page")
+    parser.add_argument("--screenshot",
+                        default=os.path.join(tempfile.gettempdir(), "adaptlab-explorer.png"))
+    parser.add_argument("--samples", type=int, default=6000)
+    args = parser.parse_args()
+    if not os.path.exists(CHROMIUM):
+        print(f"skipped: no {CHROMIUM} (apt-get install chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    from adaptlab.compare import compare_routers
+    from adaptlab.data import make_cifar_like, train_val_test_split
+    from adaptlab.sklearn_family import train_sklearn_family
+
+    args.screenshot = str(pathlib.Path(args.screenshot).resolve())
+    with tempfile.TemporaryDirectory() as name:
+        folder = pathlib.Path(name)
+        splits = train_val_test_split(make_cifar_like(args.samples, seed=0), seed=0)
+        comparison = compare_routers(train_sklearn_family(splits, seed=0, progress=False))
+        (folder / "comparison.pkl").write_bytes(pickle.dumps(comparison))
+        (folder / "explorer.ipynb").write_text(json.dumps(notebook(args.inline)))
+        server = start_server(folder)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM,
+                    args=["--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-background-networking", "--disable-component-update",
+                          "--disable-sync"],
+                )
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                print(f"JupyterLab in Chromium, {'without' if args.inline else 'with'} "
+                      f"%matplotlib widget, {args.samples:,} images; load average "
+                      f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+                measure(page, args)
+                browser.close()
+        finally:
+            stop_server(server)
+    print(f"  screenshots: {args.screenshot} and its -after twin")
+
+
+if __name__ == "__main__":
+    main()
