@@ -1,6 +1,6 @@
 """Speed of one update of the router explorer, kernel side, against rebuilding the figure.
 
-    python benchmarks/bench_widgets.py [--samples 6000] [--moves 200] [--rebuilds 30]
+    python benchmarks/bench_widgets.py [--images 6000] [--moves 200] [--rebuilds 30]
 
 On the start page's comparison (scikit-learn family on generated images):
 * a threshold move of ``threshold_explorer``: the point, the readout, the
@@ -67,14 +67,14 @@ def rebuild(comparison, router, index):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=6000)
+    parser.add_argument("--images", type=int, default=6000)
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--rebuilds", type=int, default=30)
     args = parser.parse_args()
     start = time.perf_counter()
-    splits = train_val_test_split(make_cifar_like(args.samples, seed=0), seed=0)
+    splits = train_val_test_split(make_cifar_like(args.images, seed=0), seed=0)
     comparison = compare_routers(train_sklearn_family(splits, seed=0, progress=False))
-    print(f"comparison of {len(comparison.runs)} routers on {args.samples:,} generated images "
+    print(f"comparison of {len(comparison.runs)} routers on {args.images:,} generated images "
           f"built in {time.perf_counter() - start:.1f} s; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     explorer = threshold_explorer(comparison)

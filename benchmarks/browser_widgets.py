@@ -1,7 +1,7 @@
 """Time the router explorer in JupyterLab, in headless Chromium: slider change to new figure.
 
     python benchmarks/browser_widgets.py [--presses 60] [--drag-seconds 2] [--inline]
-                                         [--screenshot PNG] [--samples 6000]
+                                         [--screenshot PNG] [--images 6000]
 
 Starts JupyterLab on 127.0.0.1:8899 (this Python's, with this checkout on
 PYTHONPATH) in a temporary folder, opens a notebook that shows
@@ -201,7 +201,7 @@ def main():
                         help="no %%matplotlib widget in the notebook, as on the start page")
     parser.add_argument("--screenshot",
                         default=os.path.join(tempfile.gettempdir(), "adaptlab-explorer.png"))
-    parser.add_argument("--samples", type=int, default=6000)
+    parser.add_argument("--images", type=int, default=6000)
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):
         print(f"skipped: no {CHROMIUM} (apt-get install chromium)")
@@ -215,7 +215,7 @@ def main():
     args.screenshot = str(pathlib.Path(args.screenshot).resolve())
     with tempfile.TemporaryDirectory() as name:
         folder = pathlib.Path(name)
-        splits = train_val_test_split(make_cifar_like(args.samples, seed=0), seed=0)
+        splits = train_val_test_split(make_cifar_like(args.images, seed=0), seed=0)
         comparison = compare_routers(train_sklearn_family(splits, seed=0, progress=False))
         (folder / "comparison.pkl").write_bytes(pickle.dumps(comparison))
         (folder / "explorer.ipynb").write_text(json.dumps(notebook(args.inline)))
@@ -230,7 +230,7 @@ def main():
                 )
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 print(f"JupyterLab in Chromium, {'without' if args.inline else 'with'} "
-                      f"%matplotlib widget, {args.samples:,} images; load average "
+                      f"%matplotlib widget, {args.images:,} images; load average "
                       f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
                 measure(page, args)
                 browser.close()

@@ -10,12 +10,12 @@ SMALL = {
     "bench_bounds.py": ["--instances", "2000", "--repeats", "1"],
     "bench_routers.py": ["--instances", "2000", "--images", "1000", "--no-torch"],
     "bench_cli.py": ["--models", "300", "--compare-models", "100", "--repeats", "1"],
+    "bench_widgets.py": ["--images", "1000", "--moves", "5", "--rebuilds", "2"],
 }
 
 
 def test_every_benchmark_has_a_small_run():
-    assert {path.name for path in BENCHMARKS.glob("bench_*.py")} <= set(SMALL) | {
-        "bench_widgets.py", "bench_widgets_browser.py"}
+    assert {path.name for path in BENCHMARKS.glob("bench_*.py")} == set(SMALL)
 
 
 @pytest.mark.parametrize("script", sorted(SMALL))
