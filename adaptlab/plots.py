@@ -350,7 +350,7 @@ def exit_cost_bars(exit_share, prices, *, names=None, unit=None, ax=None, title=
     ax.set_ylabel(f"expected cost per instance{f' ({unit})' if unit else ''}")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
-              title="stacked: share x cost of", title_fontsize=8, reverse=True)
+              title="per state: exit share × cost", title_fontsize=8, reverse=True)
     if title:
         ax.set_title(title)
     return ax
