@@ -209,7 +209,7 @@ pd.DataFrame(rows).round(4)
 #
 # <details><summary>Our answer</summary>
 #
-# Data-centre accelerators do more FLOPs per joule, but the phone's answer needs no network (no
+# With these numbers the GPU does more FLOPs per joule, but the phone's answer needs no network (no
 # round trip to wait for, no radio to power, works offline), sends no photo to anyone (privacy),
 # and costs the service nothing per call. What the phone cannot do is run B7: look at its
 # milliseconds. Hence the idea of adaptive inference: B0 on the phone for the easy images, the
@@ -385,7 +385,9 @@ fig.suptitle("Cost per photo against the share escalated");
 # Hosted language models are priced per token, with different prices for the tokens you send
 # (input) and the tokens you get back (output), quoted in dollars per million tokens:
 #
-# $$ \text{\$ per call} = \frac{n_\text{in}\, p_\text{in} + n_\text{out}\, p_\text{out}}{10^6}. $$
+# $$ \text{dollars per call} = \frac{n_\text{in}\, p_\text{in} + n_\text{out}\, p_\text{out}}{10^6}, $$
+#
+# with $n$ tokens and $p$ dollars per million tokens.
 #
 # adaptlab ships a small price table. **It is an illustrative snapshot of public price pages on the
 # date in its `date` column, not current prices**: prices change often, so load your own table
@@ -433,8 +435,8 @@ elif not np.isclose(cascade_usd_per_request, expected_request, rtol=1e-6):
 elif not np.isclose(cascade_usd_per_day, expected_request * requests_per_day, rtol=1e-6):
     print("✗ cost per request is right; the daily bill multiplies it by requests_per_day")
 else:
-    print(f"✓ ${cascade_usd_per_day:,.0f} per day, "
-          f"{bounds.r_ratio(big_usd, cascade_usd_per_request):.1f} times cheaper than always gpt-4o")
+    times_cheaper = bounds.r_ratio(big_usd, cascade_usd_per_request)
+    print(f"✓ ${cascade_usd_per_day:,.0f} per day, {times_cheaper:.1f} times cheaper than always gpt-4o")
 
 # %% [markdown]
 # <details><summary>Solution</summary>
@@ -456,9 +458,9 @@ else:
 # Sections 2-3 turned FLOPs into milliseconds with a constant. Now we measure. We generate 6,000
 # CIFAR-like images (32×32 pixels, 10 classes), split them into train, validation and test, and
 # train the course's scikit-learn family (the one you met in Lecture 0): six models of growing
-# cost, from a nearest-centroid classifier to an MLP on PCA features. `train_sklearn_family` counts each model's FLOPs per image
-# from its fitted shapes and times it on (up to) 1,000 test images in one batch. This takes a few
-# seconds.
+# cost, from a nearest-centroid classifier to an MLP on PCA features. `train_sklearn_family`
+# counts each model's FLOPs per image from its fitted shapes and times it on (up to) 1,000 test
+# images in one batch. This takes a few seconds.
 
 # %%
 splits = train_val_test_split(make_cifar_like(6_000, seed=0), seed=0)

@@ -41,13 +41,11 @@
 # $R_i$, $A_i$, $R_\text{ratio}$). Probability: events, their intersection, complement and
 # disjoint union; $P(A \mid B) = P(A \cap B) / P(B)$; the expectation of a discrete variable.
 #
-# **Notation** (new in this lecture below the line)
+# **Notation.** From Lecture 1: states $S_1, \dots, S_N$ with costs $R_1 \le \dots \le R_N$ (here
+# in GFLOPs per instance) and accuracies $A_i$ (fractions); $R_\text{ratio} = R_N / R$. New here:
 #
 # | symbol | meaning | unit |
 # |---|---|---|
-# | $S_i$, $R_i$, $A_i$, $N$ | state $i$, its cost and accuracy, number of states; $R_1 \le \dots \le R_N$ | GFLOPs per instance; fraction |
-# | $R_\text{ratio} = R_N / R_\text{oracle}$ | times cheaper than always running $S_N$ | × |
-# | — | — | — |
 # | $Y_i(x)$, $Y_\text{GT}(x)$ | label predicted by state $i$ on instance $x$; the true label | – |
 # | $W_i$ | the event "state $i$ is wrong", $Y_i \ne Y_\text{GT}$; $P(W_i) = 1 - A_i$ | – |
 # | $e_i$ | the event "the $i$ smallest states are all wrong", $W_1 \cap \dots \cap W_i$ | – |
@@ -406,7 +404,8 @@ pd.DataFrame({
 ).round(6)
 
 # %%
-print(f"always {names[-1]}: {result.largest_cost:.1f} GFLOPs, accuracy {result.largest_accuracy:.4f}")
+print(f"always {names[-1]}: {result.largest_cost:.1f} GFLOPs, "
+      f"accuracy {result.largest_accuracy:.4f}")
 print(f"the oracle:   {result.selection_cost:.2f} GFLOPs, accuracy {result.accuracy:.4f}")
 print(f"R_ratio = {result.r_ratio:.1f}, Delta A = {100 * result.delta_a:+.1f} pp")
 
@@ -452,7 +451,9 @@ pd.DataFrame({
 # does). A **cascade** runs $S_1$, then $S_2$ if it does not trust $S_1$'s answer, and so on, so an
 # instance that exits at state $i$ has run, and paid for, every state up to $i$:
 #
-# $$ C_i = R_1 + R_2 + \dots + R_i \qquad (\texttt{bounds.sequential\_costs}). $$
+# $$ C_i = R_1 + R_2 + \dots + R_i, $$
+#
+# which `bounds.sequential_costs(costs)` returns.
 #
 # The oracle's choices stay the same; only the price changes:
 #
@@ -468,7 +469,8 @@ pd.DataFrame({
 # %%
 cascade_costs = bounds.sequential_costs(costs)
 print("C_i =", cascade_costs)
-print(f"selection cost  {result.selection_cost:.4f} GFLOPs (= s @ R: {result.exit_share @ costs:.4f})")
+print(f"selection cost  {result.selection_cost:.4f} GFLOPs "
+      f"(= s @ R: {result.exit_share @ costs:.4f})")
 print(f"sequential cost {result.sequential_cost:.4f} GFLOPs (= s @ C: "
       f"{result.exit_share @ cascade_costs:.4f})")
 
@@ -519,7 +521,8 @@ if reach is ... or cost_by_reach is ...:
 elif np.shape(reach) != (len(costs),) or not np.isclose(reach[0], 1.0):
     print(f"✗ reach = {reach!r}: every instance runs the first state, so reach[0] is 1")
 elif not np.isclose(cost_by_reach, result.sequential_cost):
-    print(f"✗ cost_by_reach = {cost_by_reach!r}: multiply each state's cost by its reach, then sum")
+    print(f"✗ cost_by_reach = {cost_by_reach!r}: multiply each state's cost by its reach, "
+          "then sum")
 else:
     print(f"✓ {cost_by_reach:.4f} GFLOPs, the oracle's sequential cost; "
           f"reach = {np.round(reach, 4)}")
@@ -571,7 +574,8 @@ for rho in (0.0, 0.9):
     }
 table = pd.DataFrame(rows).T
 cheaper = table["R_oracle (GFLOPs)"].astype(float).idxmin()
-print("cheaper oracle:", cheaper, "| more accurate oracle:", table["A_oracle"].astype(float).idxmax())
+more_accurate = table["A_oracle"].astype(float).idxmax()
+print("cheaper oracle:", cheaper, "| more accurate oracle:", more_accurate)
 table
 
 # %% [markdown]
