@@ -217,3 +217,141 @@ def image_grid(dataset, *, per_class=8, title=None):
     if title:
         figure.suptitle(title)
     return figure
+
+
+# ------------------------------------------------- lecture 2: the oracle's cases and costs
+# Kept self-contained (own imports and __all__ entries) so that it merges cleanly.
+
+from ._validation import check_correct, check_costs  # noqa: E402
+
+__all__ += ["two_state_cases", "exit_cost_bars"]
+
+
+def two_state_cases(correct, *, names=("small", "large"), ax=None, title=None):
+    """The four cases of a two-state problem and what the oracle pays in each (Fig 1).
+
+    A 2x2 table: rows say whether the small state is right, columns whether
+    the large one is. Each cell shows its share of the instances and the
+    state the adaptive oracle (Definition 2.1) runs there: the large state
+    only where the small one is wrong and the large one right (the paper's
+    IA case), the small one everywhere else.
+
+    Parameters
+    ----------
+    correct : array-like of bool or {0, 1}, shape (n, 2)
+        Per-instance correctness of the small (column 0) and the large
+        (column 1) state, e.g. ``correlated_models(...).correct``.
+    names : pair of str
+        Names of the small and the large state.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if omitted.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        The cell shares are in the text of ``ax.texts``, row by row.
+    """
+    correct = check_correct(correct)
+    if correct.shape[1] != 2:
+        raise ValueError(
+            f"correct must have two columns (small state, large state), got {correct.shape[1]}."
+        )
+    if isinstance(names, str) or len(names) != 2:
+        raise ValueError(f"names must be a pair of state names, got {names!r}.")
+    small, large = (str(name) for name in names)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
+    letters = {True: "A", False: "I"}  # the paper's accurate / inaccurate
+    rows = (True, False)
+    shares = np.array([[np.mean((correct[:, 0] == s) & (correct[:, 1] == l)) for l in rows]
+                       for s in rows])
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=max(shares.max(), 1e-12) * 1.6)
+    for r, small_right in enumerate(rows):
+        for c, large_right in enumerate(rows):
+            pays = large if (not small_right and large_right) else small
+            case = letters[small_right] + letters[large_right]
+            ax.text(c, r, f"{case}: {shares[r, c]:.1%}\noracle runs {pays}",
+                    ha="center", va="center", fontsize=10,
+                    fontweight="bold" if pays == large else "normal")
+            if pays == large:
+                ax.add_patch(plt.Rectangle((c - 0.48, r - 0.48), 0.96, 0.96, fill=False,
+                                           edgecolor="tab:red", linewidth=2.5))
+    ax.set_xticks([0, 1], [f"{large} right", f"{large} wrong"])
+    ax.set_yticks([0, 1], [f"{small} right", f"{small} wrong"])
+    ax.tick_params(length=0)
+    ax.xaxis.set_label_position("top")
+    ax.xaxis.tick_top()
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title or f"The four cases on {len(correct):,} instances", pad=12)
+    return ax
+
+
+def exit_cost_bars(exit_share, prices, *, names=None, unit=None, ax=None, title=None):
+    """The same exit shares priced several ways: one stacked bar per price.
+
+    Each bar stacks ``exit_share[i] * price[i]`` over the states i, so its
+    height is the expected cost per instance under that price, e.g. an
+    oracle's ``selection_cost`` (each state pays ``R_i``) or its
+    ``sequential_cost`` (a cascade that stops at state i has paid
+    ``R_1 + ... + R_i``, :func:`adaptlab.bounds.sequential_costs`).
+
+    Parameters
+    ----------
+    exit_share : array-like of float, shape (N,)
+        Share of instances answered by each state, e.g. ``result.exit_share``.
+    prices : dict of str to array-like of shape (N,)
+        One entry per bar: its label and the cost of exiting at each state.
+    names : sequence of str, length N, optional
+        State names for the legend; "state 1", ... if omitted.
+    unit : str, optional
+        Unit of the prices, for the axis label.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Each bar's total is written above it.
+    """
+    share = np.asarray(exit_share, dtype=float)
+    if share.ndim != 1 or share.size == 0 or not np.all(np.isfinite(share)) or np.any(share < 0):
+        raise ValueError(
+            f"exit_share must be a non-empty 1-D array of shares >= 0, got {exit_share!r}."
+        )
+    if not isinstance(prices, dict) or not prices:
+        raise ValueError("prices must be a non-empty dict of label -> per-state costs.")
+    checked = {}
+    for label, price in prices.items():
+        price = check_costs(price, name=f"prices[{label!r}]", ascending=False)
+        if price.size != share.size:
+            raise ValueError(
+                f"prices[{label!r}] has {price.size} entries but exit_share has {share.size}."
+            )
+        checked[str(label)] = price
+    names = [f"state {i + 1}" for i in range(share.size)] if names is None else list(names)
+    if len(names) != share.size:
+        raise ValueError(f"names must have one entry per state ({share.size}), got {len(names)}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    colors = plt.cm.viridis(np.linspace(0.1, 0.9, share.size))
+    positions = np.arange(len(checked))
+    bottoms = np.zeros(len(checked))
+    for i, (name, color) in enumerate(zip(names, colors)):
+        heights = np.array([share[i] * price[i] for price in checked.values()])
+        ax.bar(positions, heights, bottom=bottoms, color=color, width=0.6,
+               label=f"{name} (exit share {share[i]:.1%})")
+        bottoms += heights
+    for x, total in zip(positions, bottoms):
+        ax.annotate(f"{total:.3g}", (x, total), textcoords="offset points", xytext=(0, 3),
+                    ha="center", fontsize=9)
+    ax.set_xticks(positions, list(checked))
+    ax.set_ylim(0, bottoms.max() * 1.12 if bottoms.max() > 0 else 1)
+    ax.set_ylabel(f"expected cost per instance{f' ({unit})' if unit else ''}")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
+              title="per state: exit share × cost", title_fontsize=8, reverse=True)
+    if title:
+        ax.set_title(title)
+    return ax
