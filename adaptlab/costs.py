@@ -568,7 +568,8 @@ class EdgeCloudSetup:
     cloud_usd_per_call : float
         Price of one cloud call, in dollars.
     radio_power_w : float
-        Device power while the radio waits for the round trip, in W.
+        Device power while the radio is on for an escalation (sending, then
+        waiting for the cloud's answer), in W.
 
     Notes
     -----
@@ -628,7 +629,8 @@ class EdgeCloudSetup:
         if unit == "ms":
             costs = [self.edge_ms, self.network_ms + self.cloud_latency_ms]
         elif unit == "J":
-            costs = [self.edge_energy_j, self.radio_power_w * self.network_ms / 1000.0]
+            waiting_ms = self.network_ms + self.cloud_latency_ms  # the radio waits for the answer
+            costs = [self.edge_energy_j, self.radio_power_w * waiting_ms / 1000.0]
         elif unit == "$":
             costs = [0.0, self.cloud_usd_per_call]
         else:

@@ -39,8 +39,9 @@ def toy_prices():
 def setup():
     # Worked on paper:
     # edge: 2 GFLOPs / 100 GFLOP/s = 20 ms; x 5 W = 0.1 J.
-    # network: 40 ms + 50 000 B * 8 / 10 Mbit/s = 40 + 40 = 80 ms; radio 2 W x 80 ms = 0.16 J.
-    # cloud leg: 80 + 30 = 110 ms, $0.002.  Escalation pays both: 130 ms, 0.26 J, $0.002.
+    # network: 40 ms + 50 000 B * 8 / 10 Mbit/s = 40 + 40 = 80 ms.
+    # cloud leg: 80 + 30 = 110 ms, $0.002; the radio is on all of it: 2 W x 110 ms = 0.22 J.
+    # Escalation pays both: 130 ms, 0.32 J, $0.002.
     return EdgeCloudSetup(
         edge_gflops=2.0,
         device_gflops_per_s=100.0,
@@ -318,7 +319,7 @@ def test_edge_cloud_parts_by_hand(setup):
     "unit, per_state, served",
     [
         ("ms", [20.0, 110.0], [20.0, 130.0]),
-        ("J", [0.1, 0.16], [0.1, 0.26]),
+        ("J", [0.1, 0.22], [0.1, 0.32]),
         ("$", [0.0, 0.002], [0.0, 0.002]),
     ],
 )
