@@ -267,8 +267,9 @@ else:
 # and the one after it) the sum holds $P(e_{i-1})$, which Eq 6 turns into
 # $\alpha_{i-1}(1 - A_{i-1})$. The appendix wrote $\alpha_i(1 - A_i)$, which is $P(e_i)$: the
 # chance that one *more* state is wrong too. Since $e_i \subseteq e_{i-1}$, $P(e_i) \le
-# P(e_{i-1})$, and every term of the sum shrinks: the appendix's formula undercounts the
-# instances that climb past state $i-1$ and promises an oracle cheaper than any that exists.
+# P(e_{i-1})$, and every term of the sum shrinks (or at best stays): the appendix's formula
+# undercounts the instances that climb past state $i-1$. It promises a cost below the exact
+# oracle's, and at the oracle's accuracy no agent on these states can pay less than that.
 # `adaptlab.bounds.general` implements the main text's version.
 # </details>
 
@@ -430,10 +431,10 @@ library = published.conservative()
 if eq9_cost is ...:
     print("✗ Not yet: replace the ... above with your one-line formula, then run both cells.")
 elif abs(eq9_cost - library.selection_cost) < 1e-9:
-    print(f"✓ {eq9_cost:.4f} GFLOPs, as space.conservative() says: "
+    print(f"✓ {eq9_cost:.4f} GFLOPs, as published.conservative() says: "
           f"{library.r_ratio:.1f}x cheaper than B7's {library.largest_cost:.2f} GFLOPs.")
 else:
-    print(f"✗ You got {eq9_cost:.4f} GFLOPs; space.conservative() says "
+    print(f"✗ You got {eq9_cost:.4f} GFLOPs; published.conservative() says "
           f"{library.selection_cost:.4f}. Check which costs and which accuracy steps you pair.")
 
 # %% [markdown]
@@ -542,7 +543,8 @@ print(f"exact oracle, at A_N:        {exact_at_A_N:.3f} GFLOPs at accuracy {A_N:
 
 # %% [markdown]
 # They sat at **different accuracies**. The exact oracle answers *every* instance that some
-# state gets right, so it reaches $A_\text{oracle} > A_N$, and it pays for that extra accuracy.
+# state gets right, so it reaches $A_\text{oracle} \ge A_N$ (here well above), and it pays for
+# that extra accuracy.
 # The bound sits at $A_N$. To compare them fairly, ask the exact oracle what it would pay to
 # reach only $A_N$.
 #
