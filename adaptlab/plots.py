@@ -4,11 +4,19 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_correct, check_costs, check_positive_int
 from .compare import Comparison
 from .statespace import StateSpace
 
-__all__ = ["cost_accuracy_plane", "router_plane", "alphas_per_state", "image_grid"]
+__all__ = [
+    "cost_accuracy_plane",
+    "router_plane",
+    "alphas_per_state",
+    "image_grid",
+    "two_state_cases",
+    "exit_cost_bars",
+    "accuracy_by_difficulty",
+]
 
 
 def _label_states(ax, names, costs, accuracies):
@@ -219,12 +227,7 @@ def image_grid(dataset, *, per_class=8, title=None):
     return figure
 
 
-# ------------------------------------------------- lecture 2: the oracle's cases and costs
-# Kept self-contained (own imports and __all__ entries) so that it merges cleanly.
-
-from ._validation import check_correct, check_costs  # noqa: E402
-
-__all__ += ["two_state_cases", "exit_cost_bars"]
+# ---------------------------------------------------------------- lecture 2: cases and costs
 
 
 def two_state_cases(correct, *, names=("small", "large"), ax=None, title=None):
@@ -352,6 +355,86 @@ def exit_cost_bars(exit_share, prices, *, names=None, unit=None, ax=None, title=
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1),
               title="per state: exit share × cost", title_fontsize=8, reverse=True)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- lecture 4: difficulty
+
+
+def accuracy_by_difficulty(correct, difficulty, names, *, bins=8, ax=None, title=None):
+    """Accuracy of every state, and of the best of them, as instances get harder (lecture 4).
+
+    The instances are cut into ``bins`` groups of (nearly) equal size by
+    their difficulty, so that a long-tailed difficulty still gets as many
+    instances in its hard groups as in its easy ones. Each state is drawn as
+    its accuracy in each group against the group's mean difficulty; a dashed
+    line shows the share of the group that at least one state gets right:
+    the exact oracle's accuracy (Eq 5) in that group.
+
+    Parameters
+    ----------
+    correct : array-like of bool or {0, 1}, shape (n, N)
+        ``correct[x, i]``: is state i right on instance x (e.g.
+        ``family.correct_test``).
+    difficulty : array-like of float, shape (n,)
+        One difficulty per instance, larger is harder (e.g.
+        ``splits.test.difficulty``).
+    names : sequence of str, length N
+        One name per state.
+    bins : int, default=8
+        Number of equal-count difficulty groups, between 1 and n.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure if omitted.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One line per state, labelled with its name, then the oracle's line.
+
+    Examples
+    --------
+    >>> correct = [[1, 1], [0, 1], [0, 0], [1, 0]]
+    >>> ax = accuracy_by_difficulty(correct, [0.1, 0.2, 0.8, 0.9], ["small", "large"], bins=2)
+    >>> [line.get_ydata().tolist() for line in ax.get_lines()]  # small, large, oracle
+    [[0.5, 0.5], [1.0, 0.0], [1.0, 0.5]]
+    """
+    correct = check_correct(correct)
+    n, n_states = correct.shape
+    try:
+        difficulty = np.asarray(difficulty, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"difficulty must be an array of numbers, got {difficulty!r}.") from None
+    if difficulty.shape != (n,) or not np.all(np.isfinite(difficulty)):
+        raise ValueError(
+            f"difficulty must hold {n} finite numbers, one per row of correct; got shape "
+            f"{difficulty.shape}{'' if difficulty.shape != (n,) else ' with NaN or inf'}."
+        )
+    if isinstance(names, str) or not hasattr(names, "__len__") or len(names) != n_states:
+        raise ValueError(
+            f"names must have one entry per state (column of correct: {n_states}), got {names!r}."
+        )
+    bins = check_positive_int(bins, "bins", maximum=n)
+    # Equal-count groups: sort by difficulty and cut the order into `bins` parts.
+    group = np.empty(n, dtype=int)
+    group[np.argsort(difficulty, kind="stable")] = np.arange(n) * bins // n
+    size = np.bincount(group, minlength=bins)
+    centre = np.bincount(group, weights=difficulty, minlength=bins) / size
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    colors = plt.cm.viridis(np.linspace(0, 0.9, n_states))
+    for state, (name, color) in enumerate(zip(names, colors)):
+        accuracy = np.bincount(group, weights=correct[:, state], minlength=bins) / size
+        ax.plot(centre, accuracy, "o-", color=color, ms=4, label=str(name))
+    best = np.bincount(group, weights=correct.any(axis=1), minlength=bins) / size
+    ax.plot(centre, best, "--", color="black", label="some state right (exact oracle)")
+    ax.set_xlabel(f"difficulty (mean of each of {bins} equal-count groups)")
+    ax.set_ylabel("accuracy in the group")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
     if title:
         ax.set_title(title)
     return ax
