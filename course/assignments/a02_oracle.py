@@ -161,7 +161,8 @@ def test_q1_figure_1(oracle_choice):
         "On AI (only the small state right) the oracle takes state 0.",
     ]
     wrong = [x for x in range(4) if len(got) != 4 or got[x] != want[x]]
-    message = f"On Figure 1's instances (AA, IA, II, AI) the oracle picks {want}, you returned {got}."
+    message = (f"On Figure 1's instances (AA, IA, II, AI) the oracle picks {want}, "
+               f"you returned {got}.")
     if wrong:
         message += " " + why[wrong[0]]
     assert not wrong, message
@@ -190,8 +191,9 @@ def test_q1_random_matrices(oracle_choice):
             row = rows[0]
             message = (
                 f"On a random {n}x{n_states} matrix (seed {seed}) oracle_choice differs from the "
-                f"oracle on {rows.size} instances; e.g. the row {correct[row].astype(int).tolist()} "
-                f"needs state {want[row]}, you chose {got[row]}."
+                f"oracle on {rows.size} instances; e.g. the row "
+                f"{correct[row].astype(int).tolist()} needs state {want[row]}, you chose "
+                f"{got[row]}."
             )
         assert rows.size == 0, message
 
@@ -211,7 +213,8 @@ def test_q1_edge_cases(oracle_choice):
         got = oracle_choice(correct)
         assert got is not None, f"oracle_choice returned None ({name})."
         got = np.asarray(got).ravel().tolist()
-        assert got == want, f"Case '{name}' (0/1 matrix {correct.tolist()}): expected {want}, got {got}."
+        message = f"Case '{name}' (0/1 matrix {correct.tolist()}): expected {want}, got {got}."
+        assert got == want, message
 
 
 # %%
@@ -412,9 +415,9 @@ def test_q2_random_matrices(oracle_costs):
         assert isinstance(got, tuple) and len(got) == 3, f"oracle_costs returned {got!r}."
         expected = (want.selection_cost, want.sequential_cost, want.accuracy)
         message = (
-            f"On a random {n}x{n_states} matrix (seed {seed}) with costs {np.round(costs, 3).tolist()}: "
-            f"expected (selection, sequential, accuracy) = {np.round(expected, 6).tolist()}, "
-            f"got {got!r}."
+            f"On a random {n}x{n_states} matrix (seed {seed}) with costs "
+            f"{np.round(costs, 3).tolist()}: expected (selection, sequential, accuracy) = "
+            f"{np.round(expected, 6).tolist()}, got {got!r}."
         )
         assert np.allclose(np.asarray(got, dtype=float), expected, rtol=1e-9, atol=1e-12), message
 
@@ -428,7 +431,8 @@ def test_q2_edge_cases(oracle_costs):
         "one state": (np.array([[1], [0], [1], [1]]), [2.0], (2.0, 2.0, 0.75)),
         "no state ever right": (np.zeros((4, 3), dtype=bool), [1.0, 2.0, 5.0], (1.0, 1.0, 0.0)),
         "every state always right": (np.ones((4, 3), dtype=bool), [1.0, 2.0, 5.0], (1.0, 1.0, 1.0)),
-        "only the largest state right": (np.array([[0, 0, 1]] * 2), [1.0, 2.0, 5.0], (5.0, 8.0, 1.0)),
+        "only the largest state right":
+            (np.array([[0, 0, 1]] * 2), [1.0, 2.0, 5.0], (5.0, 8.0, 1.0)),
     }
     for name, (correct, costs, want) in cases.items():
         got = oracle_costs(correct, costs)
@@ -695,7 +699,8 @@ print("shape:", correct.shape, " measured accuracies:", correct.mean(axis=0))
 #
 # Eq 6 defines, for every state $i > 1$,
 #
-# $$\alpha_i = P(\text{states } 1, \dots, i-1 \text{ all wrong} \mid \text{state } i \text{ wrong}),$$
+# $$\alpha_i = P(\text{states } 1, \dots, i-1 \text{ all wrong} \mid
+#   \text{state } i \text{ wrong}),$$
 #
 # the chance that when state $i$ is wrong, every smaller state is wrong too: nothing smaller can
 # fix that error.
@@ -831,7 +836,8 @@ def test_q4_family(alphas_measured, selection_cost, sequential_cost, eq7_cost):
     oracle = bounds.oracle(correct, costs)
     for name, value, expected in [("selection_cost", selection_cost, oracle.selection_cost),
                                   ("sequential_cost", sequential_cost, oracle.sequential_cost)]:
-        message = f"The oracle's {name} on this family is {expected:.6g} GFLOPs, got {float(value):.6g}."
+        message = (f"The oracle's {name} on this family is {expected:.6g} GFLOPs, "
+                   f"got {float(value):.6g}.")
         assert np.isclose(float(value), expected), message
     message = (
         f"eq7_cost is {float(eq7_cost):.6g}, but Eq 7 with these accuracies and the measured "
@@ -869,7 +875,8 @@ def test_q4_edge_cases(measure_alphas):
     assert callable(measure_alphas), "measure_alphas is not defined."
     cases = {
         "one state": (np.array([[1], [0]]), [nan]),
-        "a state that is never wrong": (np.array([[0, 1, 1], [1, 1, 0], [0, 1, 0]]), [nan, nan, 0.0]),
+        "a state that is never wrong":
+            (np.array([[0, 1, 1], [1, 1, 0], [0, 1, 0]]), [nan, nan, 0.0]),
         "every state always wrong": (np.zeros((3, 3), dtype=int), [nan, 1.0, 1.0]),
         "nested errors (alpha = 1)": (np.array([[1, 1], [0, 1], [0, 0]], dtype=bool), [nan, 1.0]),
     }

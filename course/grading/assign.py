@@ -19,7 +19,7 @@ The notebooks are written deterministically (cell ids derived from the cell's co
 layout metadata dropped), so rebuilding an unchanged source changes no committed byte.
 
     python course/grading/assign.py --exercises exercises --solutions solutions   # make assignments
-    python course/grading/assign.py --autograder build/autograder                   # make autograder
+    python course/grading/assign.py --autograder build/autograder                 # make autograder
 """
 from __future__ import annotations
 
@@ -110,7 +110,8 @@ def build(name, *, exercises=None, solutions=None, autograder=None, run_tests=Tr
 
     source = Path(sources) / f"{name}.py"
     if not source.is_file():
-        raise BuildError(f"no source {source}; available: {', '.join(available(sources)) or 'none'}")
+        names = ", ".join(available(sources)) or "none"
+        raise BuildError(f"no source {source}; available: {names}")
     master = jupytext.read(source)
     questions = question_configs(master)
     written = []
