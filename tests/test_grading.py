@@ -9,6 +9,7 @@ ADAPTLAB_GRADING_CELL_TIMEOUT (seconds per cell before TimeoutError, default 4).
 """
 import csv
 import os
+import re
 import shutil
 import time
 
@@ -54,11 +55,11 @@ def graded(tmp_path_factory):
                "--timeout", TIMEOUT, "--cell-timeout", CELL_TIMEOUT, folder)
     seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr
-    return read_csv(output), seconds
+    return read_csv(output), seconds, output.read_text(encoding="utf-8")
 
 
 def test_points_possible_row_and_columns(graded):
-    rows, _ = graded
+    rows = graded[0]
     assert list(rows) == ["POINTS POSSIBLE", "broken.ipynb", "solution.ipynb",
                           "untouched/a02_oracle.ipynb"]
     possible = rows["POINTS POSSIBLE"]
@@ -86,13 +87,14 @@ def test_untouched_exercise_gets_zero_and_the_checks_messages(graded):
 
 
 def test_a_raising_and_a_looping_answer_cost_their_questions_only(graded):
-    rows, seconds = graded
+    rows, seconds, _ = graded
     row = rows["broken.ipynb"]
     assert (row["q1"], row["q2"], row["q3"]) == ("2", "0", "0")
     assert row["q4"] == "2.4"  # its last cell calls the broken oracle_costs
     assert row["total"] == "4.4"
     assert "q2 0/3: raised ZeroDivisionError: division by zero" in row["message"]
     assert "q3 0/3: timed out: ran longer than" in row["message"]
+    assert "q4 2.4/3: selection_cost is not defined: run the cell" in row["message"]
     assert seconds < 3 * TIMEOUT
 
 
@@ -141,3 +143,11 @@ def test_grade_refuses_bad_input_in_one_line(tmp_path):
         assert done.returncode == 2, (args, done.stderr)
         assert done.stderr.startswith("grade.py: error: ") and done.stderr.count("\n") == 1
         assert says in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.skipif(CELL_TIMEOUT != 4, reason="the README shows the CSV of --cell-timeout 4")
+def test_grading_readme_shows_this_csv(graded):
+    readme = (ROOT / "course" / "grading" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- output: grades -->\s*```text\n(.*?)```", readme, re.S).group(1)
+    produced = graded[2].replace("\r\n", "\n")
+    assert block == produced, f"course/grading/README.md should show:\n{produced}"
