@@ -234,7 +234,6 @@ def kill_tree(process):
 
 def grade_in_process(submission, args):
     """Run ``--child`` on one submission with a timeout; return its result as a dict."""
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         result_path = Path(tmp) / "result.json"
         command = [sys.executable, str(Path(__file__).resolve()), "--child", str(result_path),
@@ -253,7 +252,6 @@ def grade_in_process(submission, args):
         else:
             lines = [line for line in stderr.splitlines() if line.strip()]
             result = {"error": f"the grader crashed: {lines[-1] if lines else process.returncode}"}
-    result["seconds"] = time.monotonic() - started
     return result
 
 
@@ -374,6 +372,7 @@ def main(argv=None):
 
     from tqdm import tqdm
 
+    started = time.monotonic()
     names = [str(path.relative_to(args.submissions)) for path in submissions]
     rows = {}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool, \
@@ -385,7 +384,8 @@ def main(argv=None):
             rows[name] = row_for(name, future.result(), manifest, args)
             bar.update()
     write_csv(output, [rows[name] for name in names], manifest)
-    print(f"graded {len(names)} submissions of {manifest['assignment']} into {output}")
+    print(f"graded {len(names)} submissions of {manifest['assignment']} in "
+          f"{time.monotonic() - started:.0f} s into {output}")
     return 0
 
 
