@@ -15,7 +15,6 @@
 import difflib
 import re
 import shutil
-import sys
 
 import nbformat
 import numpy as np
@@ -24,9 +23,7 @@ import pytest
 from adaptlab import bounds
 from adaptlab.simulate import correlated_models
 from assignment_build import ASSIGN, NAMES, ROOT, built, course_env, run
-
-sys.modules.setdefault("rfc3987_syntax", None)  # see course/grading/grade.py: skip_slow_imports
-from otter.test_files.exception_test import ExceptionTestFile  # noqa: E402
+from otter.test_files.exception_test import ExceptionTestFile
 
 KINDS = ("exercises", "solutions")
 

@@ -99,6 +99,8 @@ def test_a_raising_and_a_looping_answer_cost_their_questions_only(graded):
 
 
 def test_a_submission_past_its_timeout_is_killed_and_the_batch_goes_on(tmp_path):
+    """A kernel spinning in the first cell, then a file that is no notebook, then a notebook
+    of another assignment: each gets a row and a message."""
     import psutil
 
     marker = tmp_path / "kernel.pid"
@@ -108,6 +110,9 @@ def test_a_submission_past_its_timeout_is_killed_and_the_batch_goes_on(tmp_path)
         "import numpy as np": f"import os, pathlib\npathlib.Path({str(marker)!r}).write_text("
                               f"str(os.getpid()))\nwhile True:\n    pass\n"})
     (folder / "b-garbage.ipynb").write_text("{ not json", encoding="utf-8")
+    other = nbformat.read(ROOT / "exercises" / "a02_oracle" / "a02_oracle.ipynb", 4)
+    other.metadata["otter"]["assignment_name"] = "a03_other"
+    nbformat.write(other, folder / "c-other.ipynb")
     done = run(GRADE, "--autograder", built() / ZIP, "--output", tmp_path / "grades.csv",
                "--timeout", 15, "--cell-timeout", 1000, folder)
     assert done.returncode == 0, done.stderr
@@ -116,6 +121,9 @@ def test_a_submission_past_its_timeout_is_killed_and_the_batch_goes_on(tmp_path)
     assert rows["a-spins.ipynb"]["message"].startswith("timed out after 15 s: not graded")
     assert rows["b-garbage.ipynb"]["total"] == "0"
     assert rows["b-garbage.ipynb"]["message"].startswith("not a readable notebook")
+    assert rows["c-other.ipynb"]["message"] == (
+        "otter could not grade it: OtterRuntimeError: Received submission for assignment "
+        "'a03_other' (this is assignment 'a02_oracle')")
     if not marker.exists():
         pytest.skip("the kernel did not reach the endless loop within 15 s: machine too busy")
     pid = int(marker.read_text())

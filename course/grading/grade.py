@@ -190,7 +190,13 @@ def grade_child(submission, autograder, cell_timeout, result_path):
         # The learner's init cell reads the notebook under the assignment's own name.
         copy = Path(tmp) / f"{manifest['assignment']}.ipynb"
         nbformat.write(notebook, copy)
-        results = grade_submission(str(copy), str(autograder), quiet=True)
+        try:
+            results = grade_submission(str(copy), str(autograder), quiet=True)
+        except Exception as error:  # e.g. a notebook of another assignment
+            detail = " ".join(str(error).split())[:MESSAGE_LENGTH]
+            result["error"] = f"otter could not grade it: {type(error).__name__}: {detail}"
+            result_path.write_text(json.dumps(result))
+            return
     if results.has_catastrophic_failure():
         result["error"] = f"otter could not grade it: {results.catastrophic_error}"
     else:
@@ -292,8 +298,8 @@ def row_for(name, result, manifest, args):
         row["total"] = points(total)
         if result.get("notebook_errors"):
             messages.append("the notebook raised " + ", ".join(result["notebook_errors"]))
-    for question in result.get("unanswered", []):
-        messages.append(f"{question}: no answer written")
+        for question in result.get("unanswered", []):
+            messages.append(f"{question}: no answer written")
     row["message"] = " | ".join(messages) or "ok"
     return row
 
@@ -349,9 +355,9 @@ def main(argv=None):
                         help="where to write the CSV (default build/grades/<assignment>.csv)")
     parser.add_argument("--timeout", type=positive, default=120.0, metavar="S",
                         help="seconds per submission before it is killed (default 120)")
-    parser.add_argument("--cell-timeout", type=positive, default=30.0, metavar="S",
+    parser.add_argument("--cell-timeout", type=positive, default=10.0, metavar="S",
                         help="seconds per cell or check call before it raises TimeoutError "
-                        "(default 30)")
+                        "(default 10)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="submissions graded at the same time (default 1)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
