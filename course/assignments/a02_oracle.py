@@ -487,7 +487,7 @@ def test_q2_cost_ties(oracle_costs):
 #    the IA and the II instances, and Eq 6 gives $P(II) = P(e_2) = \alpha_2 (1 - A_2)$.
 # 3. Combine the two, and compare with Eq 7 for $N = 2$.
 #
-# Write your derivation in the cell below (it is not graded, but question 6 builds on it), then
+# Write your derivation in the cell below (it is not graded; the solutions show one), then
 # complete `two_state_cost` with plain arithmetic (no call to `adaptlab`).
 
 # %% [raw]
@@ -937,9 +937,9 @@ print(f"instances no state gets right:    {(~correct.any(axis=1)).mean():.4f}")
 # errors of the largest state are fixed by a smaller state: $A_{oracle} = 1 - \alpha_N (1 - A_N)$
 # with $\alpha_N < 1$; the two are equal when $\alpha_N = 1$ (every error of the largest state is
 # an error of every smaller state: nested errors). A router can only pick one of the states for
-# each instance, so it can never beat the adaptive oracle's accuracy or cost, while a label
-# oracle's 100% is out of reach of any router on this state space: comparing a router with it
-# overstates what is left to gain.
+# each instance, so no router is more accurate than the adaptive oracle, nor as accurate at a
+# lower cost, while a label oracle's 100% is out of reach of any router on this state space:
+# comparing a router with it overstates what is left to gain.
 #
 # **Rubric (2 points).**
 # * 1 point: label oracle = accuracy 1; adaptive oracle = share of instances some state gets right
