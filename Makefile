@@ -23,6 +23,10 @@ help:
 	@echo "make test       run all tests (sets everything up first)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove the virtual environment and caches"
+	@echo "make assignments  rebuild exercises/ and solutions/ from course/assignments/"
+	@echo "make autograder   build the autograder zips into build/autograder/"
+	@echo "make grade SUBMISSIONS=folder   grade a class into build/grades/a02_oracle.csv"
+	@echo "                 options: ASSIGNMENT=a02_oracle OUTPUT=file.csv JOBS=1 TIMEOUT=120"
 
 # The checkout itself goes on the venv's path (a .pth file): the notebooks and
 # `.venv/bin/python -m adaptlab` always run the library as it is in adaptlab/.
@@ -49,3 +53,29 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Graded assignments: one source each, course/assignments/aNN_name.py (see its README).
+# Nothing here needs Docker: otter assign builds, otter's own grader grades.
+.PHONY: assignments autograder grade
+ASSIGNMENT ?= a02_oracle
+AUTOGRADER := build/autograder
+
+assignments: $(STAMP)
+	$(BIN)/python course/grading/assign.py --exercises exercises --solutions solutions
+
+autograder: $(STAMP)
+	$(BIN)/python course/grading/assign.py --autograder $(AUTOGRADER)
+
+$(AUTOGRADER)/%-autograder.zip: course/assignments/%.py $(STAMP)
+	$(BIN)/python course/grading/assign.py --autograder $(AUTOGRADER) $*
+
+ifneq ($(filter grade,$(MAKECMDGOALS)),)
+ifeq ($(SUBMISSIONS),)
+$(error usage: make grade SUBMISSIONS=folder [ASSIGNMENT=a02_oracle] [OUTPUT=file.csv] [JOBS=1] [TIMEOUT=120])
+endif
+endif
+
+grade: $(STAMP) $(AUTOGRADER)/$(ASSIGNMENT)-autograder.zip
+	$(BIN)/python course/grading/grade.py --autograder $(AUTOGRADER)/$(ASSIGNMENT)-autograder.zip \
+	  $(if $(OUTPUT),--output "$(OUTPUT)") $(if $(JOBS),--jobs $(JOBS)) \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) "$(SUBMISSIONS)"
