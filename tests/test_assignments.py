@@ -141,10 +141,10 @@ def check_outputs(notebook):
 
 FIRST_MESSAGES = {  # what the first failing check of each question says on the notebook as shipped
     "a02_oracle": {
-        "q1": "oracle_choice returned None: did you forget `return choice`?",
+        "q1": "oracle_choice returned None: did you forget the `return` line?",
         "q2": "selection_cost is still the placeholder `...`: replace it with its formula.",
         "q3": "two_state_cost returned nothing: replace `...` by `return` and your formula.",
-        "q4": "measure_alphas returned None: did you forget `return alphas`?",
+        "q4": "measure_alphas returned None: did you forget the `return` line?",
     },
 }
 

@@ -94,7 +94,7 @@ def test_a_raising_and_a_looping_answer_cost_their_questions_only(graded):
     assert row["total"] == "4.4"
     assert "q2 0/3: raised ZeroDivisionError: division by zero" in row["message"]
     assert "q3 0/3: timed out: ran longer than" in row["message"]
-    assert "q4 2.4/3: selection_cost is not defined: run the cell" in row["message"]
+    assert "q4 2.4/3: selection_cost is None: did the function it comes from" in row["message"]
     assert seconds < 3 * TIMEOUT
 
 

@@ -34,8 +34,8 @@
 # |---|---|---|
 # | 1 · the oracle's choice | implement (Eq 4) | 2 |
 # | 2 · the oracle's costs and accuracy | implement (Eq 5) | 3 |
-# | 3 · two states in closed form | derive (Figure 1, Eq 7 with N = 2) | 3 |
-# | 4 · α on a model family | measure (Eq 6, Eq 7) | 3 |
+# | 3 · two states in closed form | derive (Figure 1; the paper's Eq 7 with N = 2) | 3 |
+# | 4 · α on a model family | measure (Eq 6; Eq 7 through `bounds.general`) | 3 |
 # | 5 · not a label oracle | explain (graded by hand) | 2 |
 # | 6 · selection vs sequential cost | explain (graded by hand) | 2 |
 # | **total** | 11 checked automatically, 4 by hand | **15** |
@@ -130,7 +130,7 @@ def test_q1_returns_one_index_per_instance(oracle_choice):
     import numpy as np
     assert callable(oracle_choice), "oracle_choice is not defined: run the cell that defines it."
     got = oracle_choice(np.array([[1, 1], [0, 1], [0, 0], [1, 0]], dtype=bool))
-    assert got is not None, "oracle_choice returned None: did you forget `return choice`?"
+    assert got is not None, "oracle_choice returned None: did you forget the `return` line?"
     got = np.asarray(got)
     message = (
         f"oracle_choice should return one state index per instance (row): shape (4,) for "
@@ -150,7 +150,7 @@ def test_q1_figure_1(oracle_choice):
     import numpy as np
     assert callable(oracle_choice), "oracle_choice is not defined: run the cell that defines it."
     got = oracle_choice(np.array([[1, 1], [0, 1], [0, 0], [1, 0]], dtype=bool))
-    assert got is not None, "oracle_choice returned None: did you forget `return choice`?"
+    assert got is not None, "oracle_choice returned None: did you forget the `return` line?"
     got = np.asarray(got).ravel().tolist()
     want = [0, 1, 0, 0]
     why = [
@@ -485,7 +485,8 @@ def test_q2_cost_ties(oracle_costs):
 # 1. Write $R_{oracle}$ in terms of $R_1$, $R_2$ and $P(IA)$.
 # 2. Write $P(IA)$ in terms of $A_1$, $A_2$ and $\alpha_2$. *Hint:* the small state is wrong on
 #    the IA and the II instances, and Eq 6 gives $P(II) = P(e_2) = \alpha_2 (1 - A_2)$.
-# 3. Combine the two, and compare with Eq 7 for $N = 2$.
+# 3. Combine the two. (The paper writes this cost for any $N$ as its Eq 7, which Lecture 3 derives;
+#    `adaptlab.bounds.general` computes it, and `help(bounds.general)` shows the formula.)
 #
 # Write your derivation in the cell below (it is not graded; the solutions show one), then
 # complete `two_state_cost` with plain arithmetic (no call to `adaptlab`).
@@ -553,7 +554,7 @@ def test_q3_worked_value(two_state_cost):
     hints = {
         3.15: "You left out R_1: the oracle pays the small state's cost on every instance, and "
               "R_2 - R_1 more on the IA instances.",
-        3.7: "3.7 is the value for alpha_2 = 1 (the conservative bound, Eq 10): did you leave "
+        3.7: "3.7 is the value for alpha_2 = 1 (nested errors, the conservative case): did you leave "
              "alpha_2 out of P(II) = alpha_2 (1 - A_2)?",
         2.8: "P(II) = alpha_2 (1 - A_2): alpha_2 multiplies the large state's error rate, not "
              "the small state's.",
@@ -584,7 +585,7 @@ def test_q3_alpha_one_is_eq_10(two_state_cost):
         assert got is not None and got is not ..., "two_state_cost returned nothing."
         message = (
             f"With alpha_2 = 1 (every error of the large state is an error of the small one) "
-            f"your formula should give Eq 10, R_1 + (A_2 - A_1)(R_2 - R_1) = {want:.6g} for "
+            f"your formula should give R_1 + (A_2 - A_1)(R_2 - R_1) = {want:.6g} for "
             f"R = {costs}, A = {accuracies}; got {float(got):.6g}."
         )
         assert np.isclose(float(got), want), message
@@ -710,7 +711,7 @@ print("shape:", correct.shape, " measured accuracies:", correct.mean(axis=0))
 #    that is never wrong (the condition never happens).
 # 2. On the matrix `correct` above, measure `alphas_measured`, the oracle's `selection_cost` and
 #    `sequential_cost` (with your `oracle_costs` or with `bounds.oracle`), and `eq7_cost`, the
-#    cost that Eq 7 predicts from the accuracies and your α:
+#    cost that the paper's Eq 7 (Lecture 3) predicts from the accuracies and your α:
 #    `bounds.general(costs, accuracies, alphas_measured).selection_cost`.
 
 # %% [raw]
@@ -757,7 +758,7 @@ def test_q4_small_example(measure_alphas):
     import numpy as np
     assert callable(measure_alphas), "measure_alphas is not defined: run the cell that defines it."
     got = measure_alphas(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=bool))
-    assert got is not None, "measure_alphas returned None: did you forget `return alphas`?"
+    assert got is not None, "measure_alphas returned None: did you forget the `return` line?"
     got = np.asarray(got, dtype=float)
     message = (
         f"measure_alphas should return one value per state (column): shape (2,) for a two-state "
@@ -775,6 +776,12 @@ def test_q4_small_example(measure_alphas):
         + (" Fill in entries 1..N-1." if np.isnan(got[1]) else "")
     )
     assert np.isclose(got[1], 0.5), message
+    never = np.asarray(measure_alphas(np.array([[0, 1], [1, 1]], dtype=bool)), dtype=float)
+    message = (
+        f"On [[0, 1], [1, 1]] the large state is never wrong, so alpha_2 is undefined (the "
+        f"condition 'state 2 wrong' never happens): return np.nan there, not {never[1]!r}."
+    )
+    assert np.isnan(never[1]), message
 
 
 # %%
@@ -785,7 +792,7 @@ def test_q4_conditioning(measure_alphas):
     correct = np.array([[0, 0, 0], [1, 0, 0], [0, 0, 1], [0, 0, 1], [0, 0, 1], [1, 1, 1],
                         [1, 1, 1], [1, 1, 1], [1, 1, 1], [0, 1, 0]], dtype=bool)
     got = measure_alphas(correct)
-    assert got is not None, "measure_alphas returned None: did you forget `return alphas`?"
+    assert got is not None, "measure_alphas returned None: did you forget the `return` line?"
     got = np.asarray(got, dtype=float)
     assert got.shape == (3,), f"measure_alphas should return shape (3,) here, got {got.shape}."
     # State 2 (the paper's state 3) is wrong on rows 0, 1, 9; states 0 and 1 are both wrong too
@@ -823,7 +830,8 @@ def test_q4_family(alphas_measured, selection_cost, sequential_cost, eq7_cost):
     correct = correlated_models(accuracies, n_instances=5000, correlation=0.7, seed=2).correct
     for name, value in [("alphas_measured", alphas_measured), ("selection_cost", selection_cost),
                         ("sequential_cost", sequential_cost), ("eq7_cost", eq7_cost)]:
-        message = f"{name} is not defined: run the cell that measures it (did it raise an error?)"
+        message = (f"{name} is None: did the function it comes from return nothing, or did the "
+                   "cell that measures it raise an error?")
         assert value is not None, message
         message = f"{name} is still the placeholder `...`: measure it."
         assert value is not ..., message
