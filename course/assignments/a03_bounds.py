@@ -228,8 +228,9 @@ def test_q1_equals_the_exact_oracle(eq7):
         costs[-1] - costs[0]) * (1 - accuracies[-1]) + sum(
         alphas[i - 1] * (costs[i - 1] - costs[i - 2]) * (1 - accuracies[i - 1])
         for i in range(3, 5))
-    hint = ("That is the appendix's version (alpha_i (1 - A_i) in the sum): it is cheaper than the "
-            "exact oracle, which no agent can be." if np.isclose(cost, slip) else
+    hint = ("That is the appendix's version (alpha_i (1 - A_i) in the sum): it promises a cost "
+            "below the exact oracle's at the oracle's own accuracy, which no agent choosing among "
+            "these states can pay." if np.isclose(cost, slip) else
             "Run the first check of question 1 for a hint.")
     message = (
         f"With the alphas measured on the simulated 4000x4 matrix of this notebook, Eq 7 is not an "
@@ -333,8 +334,8 @@ def test_q1_edge_cases(eq7):
 #    $\sum_i s_i C_i$, swap the two sums (sum over $j$ outside), and use the telescoping sum
 #    $\sum_{i=j}^{N} (A_i - A_{i-1}) = A_N - A_{j-1}$. You should reach
 #    $R_1 + \sum_{j=2}^{N} w_j R_j$ where $w_j$, a difference of two accuracies, is the share of
-#    instances on which state $j$ runs. Write your derivation in the cell below (it is not graded;
-#    question 5 builds on reading costs this way).
+#    instances on which state $j$ runs. Write your derivation in the cell below (it is not
+#    graded, but it is how you find the formula that is).
 # 3. Complete `eq9_sequential_cost(costs, accuracies)` with your closed form: no `np.cumsum`, and
 #    no exit shares. For one state ($N = 1$) it is $R_1$.
 

@@ -555,9 +555,8 @@ def test_q3_alphas(family, alpha_counted, alpha_spread):
 # * `bound_cost`: the conservative bound's $R_{oracle}$ (Eq 9, `bounds.conservative`), from the
 #   test accuracies of these states;
 # * `exact_at_A_N`: the exact oracle's least cost at the accuracy of the largest state, $A_N$
-#   (`A_N`):
-#   the fair comparison with the bound, which sits at $A_N$ (`oracle_frontier` and
-#   `cost_at_accuracy`, as in Lecture 4).
+#   (`A_N` in code): the fair comparison with the bound, which sits at $A_N$ (`oracle_frontier`
+#   and `cost_at_accuracy`, as in Lecture 4).
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -652,8 +651,8 @@ def test_q4_oracle_and_bound(family, oracle_selection, oracle_sequential, bound_
 #
 # 1. Complete `removal_costs(correct, costs)`. `correct` is an (n, N) correctness matrix of states
 #    on a Pareto frontier (accuracies rising with cost), `costs` their costs. Return a pandas
-#    DataFrame with one row per state you can remove, $i = 0, \dots, N - 2$ in this order, and two
-#    columns:
+#    DataFrame with one row per state you can remove, $i = 0, \dots, N - 2$ in this order (row
+#    `i` is the state `names[i]` when you run it on the test frontier), and two columns:
 #    * `exact_at_A_N`: the exact oracle's least cost at $A_N$ on the other $N - 1$ states
 #      (`oracle_frontier` and `cost_at_accuracy` on the columns you keep);
 #    * `bound`: Eq 9 on the other $N - 1$ states (`bounds.conservative` with their costs and
