@@ -904,8 +904,8 @@ print(f"images the largest state gets wrong and a smaller state right: {rescued:
 # assumes nested errors ($\alpha = 1$: every error of a larger state is an error of every smaller
 # one); a gap this large means the errors are far from nested: smaller states are right on many
 # images that larger ones get wrong, so the oracle reaches $A_N$ with cheap states. The measured
-# α's say the same: they are all below 1 and fall with the state index, from about 0.93 to about
-# 0.63 (question 3). The oracle's accuracy gain, about 10.5 points (0.825 vs 0.72), is made by the
+# α's say the same: they are all below 1 and fall with the state index, from about 0.93 to
+# 0.625 (question 3). The oracle's accuracy gain, about 10.5 points (0.825 vs 0.72), is made by the
 # images that the largest state gets wrong and some smaller state gets right; Eq 7 gives
 # $A_{oracle} - A_N = (1 - \alpha_N)(1 - A_N)$, and the two printed numbers agree exactly. The
 # bound cannot see this gain at all. For the removals, the bound and the exact oracle agree on
