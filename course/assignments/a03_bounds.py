@@ -787,22 +787,22 @@ def test_q3_two_states_and_lists(eq8_line):
 #
 # 1. Complete `knob_table(costs, accuracies, correlations, *, n_instances, seed)`. For each
 #    correlation, simulate `correlated_models(accuracies, n_instances=n_instances,
-#    correlation=correlation, seed=seed)` and append one row (a dict) with these columns:
-#
-#    | column | what | with |
-#    |---|---|---|
-#    | `correlation` | the knob | |
-#    | `alpha_N` | $\alpha_N$ measured on the matrix | `bounds.alphas` |
-#    | `exact_cost`, `exact_accuracy` | the exact oracle's $R_{oracle}$ and $A_{oracle}$ | `bounds.oracle` |
-#    | `bound_cost` | Eq 9's $R_{oracle}$, from the matrix's accuracies (its column means) | `bounds.conservative` |
-#    | `exact_at_A_N` | the exact oracle's least cost at accuracy $A_N$ | `oracle_frontier`, `cost_at_accuracy` |
-#
+#    correlation=correlation, seed=seed)` and append one row (a dict) with the columns of the
+#    table below.
 # 2. Complete `first_within(table, tolerance=0.05)`: the smallest correlation of the table at
 #    which `exact_at_A_N` is within `tolerance` of the bound, relatively:
 #    $|R_{bound} - R_{exact}(A_N)| \le \text{tolerance} \cdot R_{bound}$. Return the correlation
 #    (a number), or `None` if no row is that close.
 # 3. Run both on this notebook's family, on the grid `correlations`, into `table` and
 #    `first_close`.
+#
+# | column | what | with |
+# |---|---|---|
+# | `correlation` | the knob | |
+# | `alpha_N` | $\alpha_N$ measured on the matrix | `bounds.alphas` |
+# | `exact_cost`, `exact_accuracy` | the exact oracle's $R_{oracle}$ and $A_{oracle}$ | `bounds.oracle` |
+# | `bound_cost` | Eq 9's $R_{oracle}$, from the matrix's accuracies (its column means) | `bounds.conservative` |
+# | `exact_at_A_N` | the exact oracle's least cost at accuracy $A_N$ | `oracle_frontier`, `cost_at_accuracy` |
 
 # %% [raw]
 # # BEGIN SOLUTION
