@@ -146,6 +146,19 @@ FIRST_MESSAGES = {  # what the first failing check of each question says on the 
         "q3": "two_state_cost returned nothing: replace `...` by `return` and your formula.",
         "q4": "measure_alphas returned None: did you forget the `return` line?",
     },
+    "a03_bounds": {
+        "q1": "eq7 returned None: did you forget `return selection_cost, accuracy`?",
+        "q2": "eq9_shares returned None: did you forget `return shares`?",
+        "q3": "eq8_line returned None: did you forget `return cost_at_0, cost_slope, "
+              "accuracy_slope`?",
+        "q4": "knob_table's table has no column",
+    },
+    "a04_state_space": {
+        "q1": "pareto_front returned None: did you forget to return the indices you kept?",
+        "q3": "n_wrong is still the placeholder `...` (or not defined): count it.",
+        "q4": "oracle_selection is still the placeholder `...` (or not defined): measure it.",
+        "q5": "removal_costs's table has no column ['exact_at_A_N', 'bound']",
+    },
 }
 
 
@@ -255,6 +268,105 @@ MISTAKES = {"a02_oracle": [
     ("q4", "alphas = np.full(n_states, np.nan)", "alphas = np.zeros(n_states)",
      "Entry 0 should be NaN"),
 ]}
+MISTAKES["a03_bounds"] = [
+    ("q1", "a[i - 2] * (R[i - 1] - R[i - 2]) * (1 - A[i - 2])",
+     "a[i - 1] * (R[i - 1] - R[i - 2]) * (1 - A[i - 1])", "the appendix's slip"),
+    ("q1", "a[i - 2] * (R[i - 1]", "a[i - 1] * (R[i - 1]", "both carry the index i - 1"),
+    ("q1", "cost_sum -= (R[-1] - R[0]) * p_all_wrong", "cost_sum -= 0.0",
+     "You left out the last term"),
+    ("q1", "(R[-1] - R[0]) * p_all_wrong", "R[-1] * p_all_wrong", "refunds R_N - R_1"),
+    ("q1", "for i in range(3, N + 1):", "for i in range(3, N):", "Your sum added nothing"),
+    ("q1", "for i in range(3, N + 1):", "for i in range(2, N + 1):", "your R_oracle is NaN"),
+    ("q1", "return cost_sum, 1.0 - p_all_wrong", "return cost_sum, A[-1]", "0.85 is A_N"),
+    ("q1", "return cost_sum, 1.0 - p_all_wrong", "return cost_sum, 1.0 - a[-1]",
+     "you left out (1 - A_N)"),
+    ("q2", "shares[0] = 1.0 - A[-1] + A[0]", "shares[0] = A[0]", "They sum to A_N"),
+    ("q2", "shares[0] = 1.0 - A[-1] + A[0]", "shares[0] = 1.0 - A[0]", "not 1 - A_1"),
+    ("q2", "    return shares\n", "    return shares[1:]\n", "Did you forget s_1"),
+    ("q2", "return R[0] + float(np.sum(R[1:] * run_share))",
+     "return R[0] + float(np.sum((R[1:] - R[0]) * np.diff(A)))", "the selection cost, Eq 9"),
+    ("q2", "run_share = A[-1] - A[:-1]", "run_share = A[-1] - A[1:]", "Off by one"),
+    ("q2", "return R[0] + float(", "return 0 + float(", "You left out R_1"),
+    ("q2", "run_share = A[-1] - A[:-1]", "run_share = 1 - A[:-1]", "stop at state 1"),
+    ("q3", "optimistic_cost = R[0] + (R[1] - R[0]) * (1 - A[0])", "optimistic_cost = R[0]",
+     "still climb to state 2"),
+    ("q3", "np.sum((R[2:] - R[1:-1]) * (1 - A[1:-1]))", "np.sum((R[1:] - R[:-1]) * (1 - A[:-1]))",
+     "You included (R_2 - R_1)(1 - A_1) in the slope"),
+    ("q3", "(1 - A[1:-1]))", "(1 - A[2:]))", "not (1 - A_i)"),
+    ("q3", " - (R[-1] - R[0]) * (1 - A[-1])", "", "You left out - (R_N - R_1)(1 - A_N)"),
+    ("q3", "(R[-1] - R[0]) * (1 - A[-1])", "R[-1] * (1 - A[-1])", "not R_N (1 - A_N)"),
+    ("q3", "float(bracket), -(1 - A[-1])", "float(bracket), (1 - A[-1])", "Check the sign"),
+    ("q3", "float(bracket), -(1 - A[-1])", "float(bracket), -A[-1]", "not -A_N"),
+    ("q4", "target_accuracy=measured[-1])", "target_accuracy=oracle.accuracy)",
+     "That is the oracle at its own accuracy"),
+    ("q4", '"exact_cost": oracle.selection_cost', '"exact_cost": oracle.sequential_cost',
+     "That is the sequential cost"),
+    ("q4", "bounds.conservative(costs, measured).selection_cost",
+     "bounds.conservative(costs, measured).sequential_cost", "That is Eq 9's sequential cost"),
+    ("q4", '"alpha_N": bounds.alphas(correct)[-1]',
+     '"alpha_N": np.nanmean(bounds.alphas(correct)[1:])', "That is the mean alpha"),
+    ("q4", 'table["bound_cost"] - table["exact_at_A_N"]', 'table["bound_cost"] - table["exact_cost"]',
+     "You compared exact_cost"),
+    ("q4", 'gap <= tolerance * table["bound_cost"]', "gap <= tolerance", "absolute tolerance"),
+    ("q4", "close.min()", "close.max()", "the last close row"),
+    ("q4", 'tolerance * table["bound_cost"]', '0.05 * table["bound_cost"]',
+     "Did you use the tolerance argument"),
+]
+MISTAKES["a04_state_space"] = [
+    ("q1", "if accuracies[state] > best_so_far:", "if accuracies[state] >= best_so_far:",
+     "Keep a state only if it is MORE accurate"),
+    ("q1", "            kept.append(int(state))\n            best_so_far = accuracies[state]",
+     "            kept.append(int(state))\n        best_so_far = accuracies[state]",
+     "not with the previous state"),
+    ("q1", "return np.array(kept, dtype=int)", "return np.isin(np.arange(len(costs)), kept)",
+     "boolean array"),
+    ("q1", "return np.array(kept, dtype=int)", "return np.array(kept, dtype=float)",
+     "integer indices"),
+    ("q1", "order = np.lexsort((-accuracies, costs))", "order = np.arange(len(costs))",
+     "walk from the cheapest"),
+    ("q1", "return np.array(kept, dtype=int)", "return np.sort(np.array(kept, dtype=int))",
+     "ordered by index"),
+    ("q1", "val_front = pareto_front(family.costs, val_accuracies)",
+     "val_front = pareto_front(family.costs, family.accuracies)", "That is the test frontier"),
+    ("q3", "n_wrong = wrong.sum(axis=0)", "n_wrong = front_correct.sum(axis=0)",
+     "Those are the images each state gets RIGHT"),
+    ("q3", "n_wrong = wrong.sum(axis=0)", "n_wrong = wrong.sum(axis=1)", "You counted per image"),
+    ("q3", "n_all_wrong = np.logical_and.accumulate(wrong, axis=1).sum(axis=0)",
+     "n_all_wrong = np.full(wrong.shape[1], wrong.all(axis=1).sum())",
+     "you counted the images ALL states get wrong"),
+    ("q3", "n_all_wrong = np.logical_and.accumulate(wrong, axis=1).sum(axis=0)",
+     "n_all_wrong = np.concatenate([[wrong[:, 0].sum()], "
+     "(wrong[:, 1:] & wrong[:, :-1]).sum(axis=0)])", "only state i - 1 and state i"),
+    ("q3", "n_all_wrong[1:] / n_wrong[1:]", "n_wrong[1:] / n_all_wrong[1:]", "above 1"),
+    ("q3", "n_all_wrong[1:] / n_wrong[1:]", "n_all_wrong[1:] / len(wrong)",
+     "You divided by the number of test images"),
+    ("q3", "n_all_wrong[1:] / n_wrong[1:]", "n_all_wrong[1:] / n_all_wrong[:-1]",
+     "You divided by the images states 1..i-1 all get wrong"),
+    ("q3", "np.concatenate([[np.nan], n_all_wrong[1:] / n_wrong[1:]])", "n_all_wrong / n_wrong",
+     "Entry 0 of alpha_counted should be NaN"),
+    ("q3", "np.nanmax(alpha_counted) - np.nanmin(alpha_counted)",
+     "np.max(alpha_counted) - np.min(alpha_counted)", "It is NaN"),
+    ("q4", "bounds.oracle(front_correct, front_costs).selection_cost",
+     "bounds.oracle(front_correct, front_costs).sequential_cost", "That is the sequential cost"),
+    ("q4", "bounds.oracle(front_correct, front_costs).sequential_cost",
+     "bounds.oracle(front_correct, front_costs).selection_cost", "That is the selection cost"),
+    ("q4", "front_correct.mean(axis=0)).selection_cost  # SOLUTION",
+     "front_correct.mean(axis=0)).sequential_cost  # SOLUTION", "That is Eq 9's sequential cost"),
+    ("q4", "target_accuracy=A_N)", "target_accuracy=reachable.accuracy[-1])",
+     "That is the oracle at its own accuracy"),
+    ("q5", "target_accuracy=target)", "target_accuracy=reduced.accuracy[-1])",
+     "own accuracy, 0.8, not at A_N"),
+    ("q5", "reduced = oracle_frontier(correct[:, others], costs[others])",
+     "reduced = oracle_frontier(correct, costs)", "did you remove the state's column"),
+    ("q5", "for removed in range(n_states - 1):", "for removed in range(n_states):",
+     "Stop before the last state"),
+    ("q5", "correct[:, others].mean(axis=0)).selection_cost,",
+     "correct[:, others].mean(axis=0)).sequential_cost,", "Eq 9's sequential costs"),
+    ("q5", 'names[int(removal["exact_at_A_N"].idxmax())]',
+     'names[int(removal["exact_at_A_N"].idxmin())]', "That removal hurts the least"),
+    ("q5", 'names[int(removal["bound"].idxmax())]', 'int(removal["bound"].idxmax())',
+     "Give the state's name"),
+]
 CASES = [(name, *mistake) for name, mistakes in MISTAKES.items() for mistake in mistakes]
 
 
@@ -325,3 +437,95 @@ def test_authoring_guide_example_builds_runs_and_teaches(tmp_path):
     mistake = notebook_namespace(solution, ("return largest_cost / cost",
                                             "return cost / largest_cost"))
     assert "0.4 is R / R_N" in run_tests(learner, "q1", mistake)[0]
+
+
+def solution_text(name):
+    """The Markdown of a committed solution, whitespace collapsed (rubrics wrap lines)."""
+    return " ".join(" ".join(cell.source.split()) for cell in committed("solutions", name).cells
+                    if cell.cell_type == "markdown")
+
+
+def test_a03_rubric_quotes_the_numbers_the_notebook_prints():
+    from adaptlab.cascade import oracle_frontier
+    from adaptlab.metrics import cost_at_accuracy
+    from adaptlab.published import table1
+
+    costs, accuracies = np.array([1.0, 3.0, 9.0, 27.0]), np.array([0.55, 0.68, 0.76, 0.80])
+    seen = {}
+    for correlation in np.round(np.linspace(0, 1, 51), 2):
+        correct = correlated_models(accuracies, n_instances=4000, correlation=correlation,
+                                    seed=0).correct
+        frontier = oracle_frontier(correct, costs)
+        seen[correlation] = (bounds.oracle(correct, costs),
+                             bounds.conservative(costs, correct.mean(axis=0)),
+                             cost_at_accuracy(frontier.cost, frontier.accuracy,
+                                              target_accuracy=correct[:, -1].mean()),
+                             bounds.alphas(correct)[-1])
+    first = min(c for c, (_, bound, at_A_N, _) in seen.items()
+                if abs(bound.selection_cost - at_A_N) <= 0.05 * bound.selection_cost)
+    exact0, bound0, at0, _ = seen[0.0]
+    _, bound9, at9, _ = seen[0.9]
+    text = solution_text("a03_bounds")
+    for quoted in [
+        f"it reaches about {exact0.accuracy:.2f} accuracy ({exact0.selection_cost:.2f} GFLOPs)",
+        f"the bound sits at $A_N = {bound0.accuracy:.2f}$ ({bound0.selection_cost:.2f} GFLOPs)",
+        f"reaches $A_N$ for {at0:.2f} GFLOPs",
+        f"(about {at9:.1f} vs {bound9.selection_cost:.1f} GFLOPs at $A_N$)",
+        f"within 5% only at correlation {first:.2f}, with $\\alpha_N$ about {seen[first][3]:.2f}",
+        f"(quotes about {at0:.1f} vs {bound0.selection_cost:.1f} GFLOPs at correlation 0)",
+    ]:
+        assert quoted in text, f"the solutions should say: {quoted}"
+    notes = " ".join(table1()["note"])
+    for quoted in ["83.95%", "84.12%", "83.79%", "85.3%"]:
+        assert quoted in notes and quoted in text, quoted
+
+
+def test_a04_rubric_quotes_the_numbers_the_notebook_prints():
+    from adaptlab.cascade import oracle_frontier
+    from adaptlab.data import make_cifar_like, train_val_test_split
+    from adaptlab.metrics import cost_at_accuracy
+    from adaptlab.sklearn_family import train_sklearn_family
+    from adaptlab.statespace import pareto
+
+    splits = train_val_test_split(make_cifar_like(3000, seed=3), val_size=0.2, test_size=0.2,
+                                  seed=3)
+    family = train_sklearn_family(splits, seed=3, progress=False)
+    names, costs = list(family.names), family.costs
+    val, test = family.correct_val.mean(axis=0), family.accuracies
+    dropped = [names[i] for i in range(len(names)) if i not in pareto(costs, val)]
+    assert dropped == ["mlp128-pca32-16x16"], dropped
+    assert len(pareto(costs, test)) == len(names)
+    a, b = names.index("mlp128-pca32-16x16"), names.index("mlp128-8x8")
+    correct = family.correct_test  # the test frontier keeps all six
+    exact = bounds.oracle(correct, costs)
+    bound = bounds.conservative(costs, test)
+    frontier = oracle_frontier(correct, costs)
+    A_N = test[-1]
+    at_A_N = cost_at_accuracy(frontier.cost, frontier.accuracy, target_accuracy=A_N)
+    alphas = bounds.alphas(correct)
+    removal = []
+    for i in range(len(names) - 1):
+        rest = [j for j in range(len(names)) if j != i]
+        reduced = oracle_frontier(correct[:, rest], costs[rest])
+        removal.append((cost_at_accuracy(reduced.cost, reduced.accuracy, target_accuracy=A_N),
+                        bounds.conservative(costs[rest], test[rest]).selection_cost))
+    removal = np.array(removal)
+    text = solution_text("a04_state_space")
+    for quoted in [
+        f"({costs[a]:.3f} vs {costs[b]:.3f} MFLOPs)",
+        f"less accurate on validation ({val[a]:.3f} vs {val[b]:.3f})",
+        f"ahead by {test[a]:.3f} vs {test[b]:.3f}, a single test image "
+        f"({1 / len(family.y_test):.2%} of {len(family.y_test)})",
+        f"is about {100 * np.sqrt(0.7 * 0.3 / len(family.y_test)):.1f} points",
+        f"At $A_N = {A_N:.2f}$ the exact oracle pays about {at_A_N:.4f} MFLOPs where the bound "
+        f"says {bound.selection_cost:.4f}",
+        f"the bound is about {bound.selection_cost / at_A_N:.1f} times the truth",
+        f"from about {alphas[1]:.2f} to {alphas[-1]:.3f}",
+        f"about {100 * (exact.accuracy - A_N):.1f} points ({exact.accuracy:.3f} vs {A_N:.2f})",
+        f"which state matters most ({names[int(np.argmax(removal[:, 0]))]})",
+        f"the bound ranks {names[int(np.argmin(removal[:, 1]))]} as the least useful state",
+        f"the exact oracle finds that {names[int(np.argmin(removal[:, 0]))]} can go at no cost",
+    ]:
+        assert quoted in text, f"the solutions should say: {quoted}"
+    assert names[int(np.argmax(removal[:, 1]))] == names[int(np.argmax(removal[:, 0]))]
+    assert np.isclose(removal[:, 0].min(), at_A_N)
