@@ -482,6 +482,10 @@ def constant_alpha(costs, accuracies, alpha):
     R_{i-1})(1 - A_{i-1}) - (R_N - R_1)(1 - A_N)]``, ``A_oracle = 1 - alpha
     (1 - A_N)``. Cost and accuracy are both linear in alpha: as alpha runs
     from 0 (optimistic) to 1 (conservative, Eq 9) the point moves along a line.
+    Not every point of it describes real models: two states are both wrong on
+    at least a share ``max(0, 1 - A_1 - A_2)`` of the instances, so
+    ``alpha_2 >= max(0, 1 - A_1 - A_2) / (1 - A_2)``; when ``A_1 + A_2 < 1``
+    the alpha = 0 end is an extreme to compare with, not a reachable oracle.
 
     Parameters
     ----------

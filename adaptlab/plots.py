@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from ._validation import as_float_array, check_correct, check_costs, check_positive_int
 from .compare import Comparison
@@ -28,6 +29,10 @@ def _finish_plane(ax, costs, xlabel, ylabel, log_cost, title, legend_title=None)
     """Log cost axis (when every cost is positive), labels, grid, legend outside, title."""
     if log_cost and np.all(np.asarray(costs) > 0):
         ax.set_xscale("log")
+        # Plain numbers at 1, 2 and 5 per decade (0.5, 2, 10), not 5x10^-1.
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
@@ -102,7 +107,7 @@ def cost_accuracy_plane(space, *, oracle=None, alpha=None, ax=None, log_cost=Tru
                 label=f"constant alpha = {alpha:.2f}")
     if oracle is not None:
         ax.plot(oracle.selection_cost, oracle.accuracy, "*", color="tab:red", ms=14,
-                label=f"exact oracle: {oracle.r_ratio:.1f}x, {oracle.delta_a:+.1%} accuracy")
+                label=f"exact oracle: {oracle.r_ratio:.1f}x, {100 * oracle.delta_a:+.1f} pp accuracy")
     _finish_plane(ax, space.costs, f"cost per instance ({space.unit})", "accuracy", log_cost, title)
     return ax
 
