@@ -40,6 +40,7 @@ from ._validation import (
     check_costs_for_states,
     check_fraction,
     check_number,
+    check_positive_int,
     check_sequential_costs,
 )
 from .bounds import OperatingPoint
@@ -124,10 +125,7 @@ class Curve:
 
     def point(self, index):
         """The :class:`CascadePoint` at ``thresholds[index]``."""
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise ValueError(f"index must be an integer, got {index!r}.")
-        if not -len(self) <= index < len(self):
-            raise ValueError(f"index must be in range({len(self)}), got {index}.")
+        index = check_positive_int(index, "index", minimum=-len(self), maximum=len(self) - 1)
         return CascadePoint(
             accuracy=float(self.accuracy[index]),
             selection_cost=float(self.selection_cost[index]),

@@ -340,3 +340,11 @@ def test_calibrate_names_a_bad_budget(budget):
 def test_bad_sequential_costs_are_named():
     with pytest.raises(ValueError, match="sequential_costs must be sorted"):
         sweep([[0.9, 0.0]], [[1, 1]], [1.0, 10.0], sequential_costs=[12.0, 11.0])
+
+
+@pytest.mark.parametrize("index", [6, -7, 1.0, True])
+def test_curve_point_names_a_bad_index(index):
+    curve = sweep(SCORES, CORRECT, COSTS)  # 6 points
+    with pytest.raises(ValueError, match="index must be an integer between -6 and 5"):
+        curve.point(index)
+    assert curve.point(-1).threshold == np.inf
