@@ -5,7 +5,10 @@ Two tables ship with adaptlab as data, each row with its source:
 * ``published_figures.csv``: per-model cost (GFLOPs) and accuracy, from
   torchvision's model cards (EfficientNet-B0..B7 and ViT on ImageNet top-1)
   and the Llama 2 paper (HellaSwag 0-shot, GFLOPs at batch 1 and 128 tokens);
-* ``paper_table1.csv``: the paper's Table 1, as printed.
+* ``paper_table1.csv``: the paper's Table 1, as printed;
+* ``timm_imagenet.csv``: cost (GMACs) and ImageNet-1k top-1 accuracy of
+  1,543 published image models from timm's result tables, with their
+  sources in ``timm_imagenet.md`` (:func:`timm_imagenet`).
 
 :func:`table1` applies the conservative bound (Eq 9) to the Pareto frontier of
 each family and sets it beside the paper's figure, saying for every row
@@ -20,7 +23,10 @@ import pandas as pd
 
 from .statespace import StateSpace
 
-__all__ = ["published_figures", "paper_table1", "family_state_space", "table1"]
+__all__ = [
+    "published_figures", "paper_table1", "family_state_space", "table1",
+    "timm_imagenet", "timm_sources", "timm_state_space",
+]
 
 
 def _read(name):
@@ -49,6 +55,69 @@ def paper_table1():
         One row per model family; accuracies as fractions, costs in GFLOPs.
     """
     return _read("paper_table1.csv")
+
+
+def timm_imagenet():
+    """1,543 published ImageNet models: timm's inference cost and top-1 accuracy.
+
+    Sources, the join and what the table teaches are in :func:`timm_sources`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name`` (timm model and weight tag), ``img_size``,
+        ``cost_gmacs`` (GMACs per image; FLOPs are about twice as many, and
+        R_ratio is unit-free), ``accuracy`` (ImageNet-1k top-1, a fraction)
+        and ``extra_data`` (pre-trained or distilled on data beyond
+        ImageNet-1k).
+
+    Examples
+    --------
+    >>> models = timm_imagenet()
+    >>> len(models), int((~models["extra_data"]).sum())
+    (1543, 1206)
+    """
+    return _read("timm_imagenet.csv")
+
+
+def timm_sources():
+    """Where :func:`timm_imagenet`'s figures come from (commits, files), as Markdown text."""
+    return files("adaptlab").joinpath("data", "timm_imagenet.md").read_text(encoding="utf-8")
+
+
+def timm_state_space(*, imagenet_1k_only=False):
+    """The Pareto envelope of timm's published ImageNet models, as a state space.
+
+    Parameters
+    ----------
+    imagenet_1k_only : bool, default=False
+        Keep only weights trained on ImageNet-1k alone (no extra data, no
+        distillation from larger data sets).
+
+    Returns
+    -------
+    StateSpace
+        Costs in GMACs; states named ``"<model>.<tag>@<image size>"``;
+        dominated models dropped.
+
+    Examples
+    --------
+    >>> space = timm_state_space()
+    >>> len(space), round(space.conservative().r_ratio, 1)
+    (37, 69.3)
+    >>> round(timm_state_space(imagenet_1k_only=True).conservative().r_ratio, 1)
+    224.0
+    """
+    models = timm_imagenet()
+    if not isinstance(imagenet_1k_only, (bool, np.bool_)):
+        raise ValueError(f"imagenet_1k_only must be True or False, got {imagenet_1k_only!r}.")
+    if imagenet_1k_only:
+        models = models[~models["extra_data"]]
+    models = models.sort_values(["cost_gmacs", "accuracy"], kind="stable")
+    names = tuple(models["name"] + "@" + models["img_size"].astype(str))
+    space = StateSpace(names, models["cost_gmacs"].to_numpy(), models["accuracy"].to_numpy(),
+                       unit="GMACs")
+    return space.pareto()
 
 
 def family_state_space(family):

@@ -59,4 +59,5 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("notebooks: wall time and kernel peak memory")
     for name, seconds, peak in _NOTEBOOK_REPORT:
-        terminalreporter.write_line(f"{name:40s} {seconds:6.1f} s {peak / 1e6:8.0f} MB")
+        memory = "" if peak is None else f"{peak / 1e6:8.0f} MB"
+        terminalreporter.write_line(f"{name:40s} {seconds:6.1f} s {memory}")

@@ -2,7 +2,10 @@
 import numpy as np
 import pytest
 
-from adaptlab.published import family_state_space, paper_table1, published_figures, table1
+from adaptlab.published import (
+    family_state_space, paper_table1, published_figures, table1, timm_imagenet, timm_sources,
+    timm_state_space,
+)
 
 
 def test_figures_are_fractions_with_sources():
@@ -51,3 +54,33 @@ def test_bad_tolerance(bad):
 def test_unknown_family():
     with pytest.raises(ValueError, match="family must be one of"):
         family_state_space("ResNet")
+
+
+def test_timm_table_is_clean_and_documented():
+    models = timm_imagenet()
+    assert len(models) == 1543
+    assert not models.duplicated(["name", "img_size"]).any()
+    assert models["accuracy"].between(0, 1).all() and (models["cost_gmacs"] > 0).all()
+    assert models["extra_data"].dtype == bool
+    sources = timm_sources()
+    assert "results-imagenet.csv" in sources and "infer_gmacs" in sources
+
+
+@pytest.mark.parametrize("imagenet_1k_only, frontier, r_ratio, continuous, best", [
+    (False, 37, 69.3, 77.8, (16.5, 46.0, 63.4)),
+    (True, 41, 224.0, 265.6, (27.6, 116.4, 175.4)),
+])
+def test_timm_envelope_gives_the_figures_its_notes_quote(imagenet_1k_only, frontier, r_ratio,
+                                                         continuous, best):
+    space = timm_state_space(imagenet_1k_only=imagenet_1k_only)
+    assert len(space) == frontier
+    assert space.conservative().r_ratio == pytest.approx(r_ratio, abs=0.05)
+    assert space.continuous().r_ratio == pytest.approx(continuous, abs=0.05)
+    for k, expected in zip((2, 4, 7), best):
+        assert space.best_subset(k).conservative().r_ratio == pytest.approx(expected, abs=0.05)
+    assert f"{space.conservative().r_ratio:.1f}×" in timm_sources()  # the notes quote it
+
+
+def test_timm_state_space_refuses_a_non_boolean_filter():
+    with pytest.raises(ValueError, match="imagenet_1k_only"):
+        timm_state_space(imagenet_1k_only="yes")
