@@ -1,12 +1,22 @@
 """ipywidgets explorers: move a knob, watch the operating point move under the bounds.
 
-The figure is drawn once, on an ipympl canvas (matplotlib's own Jupyter
-widget, a course requirement). A change of threshold moves one marker and
-repaints only it over the saved picture of the rest (blitting: a full draw of
-this figure takes hundreds of milliseconds, mostly text); a change of router
-restyles the curves in place and redraws the figure. The pure part, what the
-marker and the readout show for a router and a point of its curve, is
-:func:`describe_point`.
+Three explorers, each a VBox of controls, a readout and one figure:
+
+* :func:`threshold_explorer` (lecture 6): a router's threshold, its operating
+  point against the oracle frontier and the bounds;
+* :func:`alpha_explorer` (lecture 3): the simulator's correlation and the
+  constant α of Eq 8, the exact oracle and the constant-α point side by side;
+* :func:`state_space_designer` (lecture 7): tick states and choose k, the
+  bounds of Eq 9-13 and the best k-subset follow.
+
+Each figure is drawn once, on an ipympl canvas (matplotlib's own Jupyter
+widget, a course requirement). A move of a knob repaints only the artists
+that move, over the saved picture of the rest (blitting: a full draw of these
+figures takes hundreds of milliseconds, mostly text); a change that moves
+still artists (a router's highlight, a state space's axes) asks for one full
+draw. What each explorer shows is a pure function returning a small frozen
+dataclass, tested without a browser: :func:`describe_point`,
+:func:`describe_alpha`, :func:`describe_design`.
 """
 from __future__ import annotations
 
@@ -715,7 +725,7 @@ def alpha_explorer(space, *, correlation=0.8, alpha=1.0, n_instances=20_000,
                          seed=seed, canvas=canvas)
 
 
-# ---------------------------------------------------------------- the state-space designer (lecture 7)
+# ---------------------------------------------------------------- state-space designer (lecture 7)
 
 
 @dataclass(frozen=True)
