@@ -40,8 +40,15 @@ __all__ = ["INFINITE_THRESHOLD", "RouterPoint", "describe_point", "threshold_opt
 INFINITE_THRESHOLD = "∞ (every input reaches the largest state)"
 
 
+class _Readout:
+    """A result whose ``str`` is its readout, :meth:`describe`."""
+
+    def __str__(self):
+        return self.describe()
+
+
 @dataclass(frozen=True)
-class RouterPoint:
+class RouterPoint(_Readout):
     """One router at one point of its test curve, against the largest state.
 
     ``(cost, accuracy)`` is where the explorer's marker sits; ``str(point)``
@@ -111,9 +118,6 @@ class RouterPoint:
             f"{self.cost_kind} cost {self.cost:.3g} {self.unit} per input, {price}; "
             f"{self.share_to_largest:.0%} of inputs reach the largest state."
         )
-
-    def __str__(self):
-        return self.describe()
 
 
 def _check_router(comparison, router):
@@ -419,7 +423,7 @@ def threshold_explorer(comparison, *, router="max probability", positions=301):
 
 
 @dataclass(frozen=True)
-class AlphaPoint:
+class AlphaPoint(_Readout):
     """The constant-α bound and the exact oracle of simulated models, side by side.
 
     ``str(point)`` is the α explorer's readout. Both points are measured
@@ -483,9 +487,6 @@ class AlphaPoint:
             f"Constant α = {self.alpha:.2f} (Eq 8): {self.bound_cost:.3g} {self.unit}, R_ratio "
             f"{self.bound_r_ratio:.2f}×, ΔA {100 * self.bound_delta_a:+.2f} pp."
         )
-
-    def __str__(self):
-        return self.describe()
 
 
 def _simulated_space(space, n_instances):
@@ -729,7 +730,7 @@ def alpha_explorer(space, *, correlation=0.8, alpha=1.0, n_instances=20_000,
 
 
 @dataclass(frozen=True)
-class Design:
+class Design(_Readout):
     """The bounds of a ticked set of states, its best k-subset and the smallest-state rule.
 
     ``str(design)`` is the state-space designer's readout. Every cost is a
@@ -831,9 +832,6 @@ class Design:
                 f"{self.smallest_cost:.3g}: {pays}."
             )
         return "\n".join(lines)
-
-    def __str__(self):
-        return self.describe()
 
 
 def _check_ticked(space, ticked):
