@@ -163,3 +163,26 @@ def test_predictions_check_their_shapes():
     with pytest.raises(ValueError, match="costs must be sorted"):
         Predictions(names=("a", "b"), costs=[2.0, 1.0], instances=("x",),
                     correct=[[True, False]], confidence=[[0.1, 0.2]])
+
+
+def test_lecture_8_figures_on_the_example_file():
+    """What notebooks/08_capstone.py says in prose about the example file, checked."""
+    from adaptlab.risk import resplit_experiment
+
+    predictions = read_predictions(EXAMPLE, unit="MFLOPs")
+    assert len(predictions) == 8_000
+    experiment = resplit_experiment(predictions.confidence, predictions.correct,
+                                    predictions.costs, n_val=1000, n_splits=200,
+                                    target_accuracy=0.85, epsilon=0.01, delta=0.1, seed=0)
+    pool = {rule: getattr(experiment, rule).violation_rate(experiment.floor, on="pool")
+            for rule in ("naive", "guarded")}
+    test = {rule: getattr(experiment, rule).violation_rate(experiment.floor, on="test")
+            for rule in ("naive", "guarded")}
+    assert pool["guarded"] <= experiment.delta < pool["naive"]  # "far more often"
+    assert test["guarded"] > pool["guarded"] and test["naive"] > pool["naive"]  # "both miss more"
+    assert experiment.cost_ratio > 1
+    comparison = compare_predictions(predictions, val_share=0.5, seed=0)
+    runs = comparison.runs  # "the naive threshold is certified: one curve and one dot"
+    assert runs["confidence cascade"].threshold == runs["confidence cascade, guarded"].threshold
+    fewer = compare_predictions(predictions, val_share=0.2, seed=0).runs
+    assert fewer["confidence cascade, guarded"].threshold == np.inf  # "nothing certified"
