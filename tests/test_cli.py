@@ -100,6 +100,16 @@ def test_bounds_report_wants_a_state_space():
         bounds_report([1.0, 2.0])
 
 
+def assert_one_line_and_exit_2(argv, capsys, message):
+    """main(argv) exits with status 2 and one line on stderr that contains message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
+    assert message in err
+
+
 @pytest.fixture
 def files(tmp_path):
     """Named bad inputs for MODELS.csv, written on demand."""
@@ -147,12 +157,7 @@ def files(tmp_path):
 ])
 def test_bad_input_is_one_line_and_exit_2(files, capsys, argv, message):
     argv = [re.sub(r"\{(.+)\}", lambda kind: files(kind.group(1)), word) for word in argv]
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
-    assert message in err
+    assert_one_line_and_exit_2(argv, capsys, message)
 
 
 @pytest.mark.parametrize("content, arguments, message", [
@@ -238,12 +243,7 @@ def test_compare_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, messag
              "models": str(tmp_path / "models.csv")}
     (tmp_path / "models.csv").write_text(MODELS)
     argv = [re.sub(r"\{(\w+)\}", lambda name: names[name.group(1)], word) for word in argv]
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
-    assert message in err
+    assert_one_line_and_exit_2(argv, capsys, message)
 
 
 def test_compare_from_a_shell_names_a_malformed_file(tmp_path):
