@@ -98,8 +98,9 @@ class Comparison:
 
     Attributes
     ----------
-    family : Family
-        The state space compared (its Pareto frontier on validation).
+    family : Family or adaptlab.predictions.SplitPredictions
+        The state space compared (its Pareto frontier on validation); for
+        models known only by their per-instance results, a SplitPredictions.
     runs : dict of str to RouterRun
     oracle : bounds.OracleResult
         The exact oracle on test; its ``sequential_cost`` is priced with the
