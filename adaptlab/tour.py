@@ -3,7 +3,8 @@
 Generate CIFAR-like data, train the scikit-learn family (and the torch
 families), measure alpha per state, compute the exact oracle and the bounds,
 evaluate every router calibrated on validation and reported on test, print
-one comparison per family and save the figures.
+one comparison per family, then the cascade :func:`design_cascade` designs
+for each, and save the figures.
 """
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import time
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 
-from .compare import compare_routers
+from .compare import compare_routers, design_cascade
 from .data import make_cifar_like, train_val_test_split
 
-__all__ = ["run_tour", "state_table"]
+__all__ = ["run_tour", "state_table", "design_table"]
 
 
 def state_table(comparison):
@@ -29,6 +31,37 @@ def state_table(comparison):
         table.insert(2, "latency (ms)", family.latency_ms)
     table["alpha"] = comparison.alphas
     return table
+
+
+def design_table(designs):
+    """One row per family: the cascade :func:`design_cascade` found, on test.
+
+    Parameters
+    ----------
+    designs : dict of str to CascadeDesign
+        Keyed by family label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``family``, ``states``, ``router``, ``accuracy``, ``of largest``
+        (test accuracy over the largest state's), ``cost`` (sequential, on
+        test), ``R_ratio`` and ``oracle R_ratio`` (the exact oracle's at the
+        same accuracy: what a perfect router would gain).
+    """
+    return pd.DataFrame([
+        {
+            "family": label,
+            "states": " -> ".join(design.states),
+            "router": design.router,
+            "accuracy": design.test_accuracy,
+            "of largest": design.relative_accuracy,
+            "cost": design.test_cost,
+            "R_ratio": design.r_ratio,
+            "oracle R_ratio": design.oracle_r_ratio,
+        }
+        for label, design in designs.items()
+    ])
 
 
 def _families(splits, with_torch, seed, progress, cache_dir):
@@ -104,7 +137,7 @@ def run_tour(*, n_instances=20_000, with_torch=True, output_dir="tour-output", s
     plots.image_grid(splits.test, title="CIFAR-like test images, easiest to hardest")
     plt.savefig(output / "data.png", dpi=110)
     plt.close("all")
-    comparisons = {}
+    comparisons, designs = {}, {}
     for label, family in _families(splits, with_torch, seed, progress, cache_dir):
         comparison = compare_routers(family, seed=seed)
         comparisons[label] = comparison
@@ -121,5 +154,9 @@ def run_tour(*, n_instances=20_000, with_torch=True, output_dir="tour-output", s
                                title=f"{label}: alpha per state (test)")
         plt.savefig(output / f"{stem}-alphas.png", dpi=110)
         plt.close("all")
+        designs[label] = design_cascade(family)
+    echo("\n== cascades designed on validation (design_cascade: states x router x threshold, "
+         "target 99% of the largest state's validation accuracy), on test ==\n"
+         + design_table(designs).to_string(index=False, float_format="{:.3f}".format))
     echo(f"\nFigures saved in {output}/. Whole tour: {time.perf_counter() - started:.0f} s.")
     return comparisons

@@ -45,6 +45,32 @@ def family():
                   proba_val=proba_val, proba_test=proba_test, y_val=y_val, y_test=y_test)
 
 
+@pytest.fixture(scope="session")
+def tour_splits():
+    """The tour's data, as the lectures and the README use it: 20,000 images, seed 0."""
+    from adaptlab.data import make_cifar_like, train_val_test_split
+
+    return train_val_test_split(make_cifar_like(20_000, seed=0), seed=0)
+
+
+@pytest.fixture(scope="session")
+def tour_sklearn_family(tour_splits):
+    """The tour's scikit-learn family (seed 0), trained once per test session."""
+    from adaptlab.sklearn_family import train_sklearn_family
+
+    return train_sklearn_family(tour_splits, seed=0, progress=False)
+
+
+@pytest.fixture(scope="session")
+def tour_torch_families(tour_splits):
+    """The tour's CNN family and early-exit network (seed 0), from the weight cache."""
+    pytest.importorskip("torch")
+    from adaptlab.torch_family import train_cnn_family, train_early_exit
+
+    return {"torch CNNs": train_cnn_family(tour_splits, seed=0, progress=False),
+            "torch early exits": train_early_exit(tour_splits, seed=0, progress=False)}
+
+
 _NOTEBOOK_REPORT = []
 
 

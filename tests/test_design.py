@@ -105,3 +105,12 @@ def test_bad_options_are_named(family, kwargs, match):
 def test_a_family_is_required():
     with pytest.raises(ValueError, match="family must be"):
         design_cascade({"costs": [1, 2]})
+
+
+@pytest.mark.slow
+def test_on_the_tour_cnn_family_the_design_keeps_accuracy_and_saves(tour_torch_families):
+    """The course's target: 98.5% of the largest CNN's test accuracy, at least 2.75x cheaper."""
+    design = design_cascade(tour_torch_families["torch CNNs"])
+    assert design.relative_accuracy >= 0.985
+    assert design.r_ratio >= 2.75
+    assert design.oracle_r_ratio > design.r_ratio  # the gap lecture 7 teaches

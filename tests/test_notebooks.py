@@ -30,26 +30,24 @@ TIME_BUDGET_S = 60
 MEMORY_BUDGET_BYTES = 1.5e9
 
 
-def train_course_models():
+def train_course_models(splits):
     """Train every torch model the lectures use, on the lectures' data, into the cache.
 
     Keep this in step with the notebooks: a model trained here is loaded from
     the cache there (same data, same settings).
     """
-    from adaptlab.data import make_cifar_like, train_val_test_split
     from adaptlab.torch_family import train_cnn_family, train_early_exit
 
-    splits = train_val_test_split(make_cifar_like(20_000, seed=0), seed=0)
     train_cnn_family(splits, seed=0, progress=False)
     train_early_exit(splits, seed=0, progress=False)
 
 
 @pytest.fixture(scope="session")
-def course_models_trained(notebook_report):
+def course_models_trained(notebook_report, tour_splits):
     """The lectures' torch models, trained once (or found in the cache) before timing."""
     pytest.importorskip("torch")
     started = time.perf_counter()
-    train_course_models()
+    train_course_models(tour_splits)
     notebook_report.append(("(torch models trained or loaded once)", time.perf_counter() - started,
                             None))
 

@@ -67,13 +67,8 @@ def test_to_long_format_reads_back(family, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_example_file_is_the_course_family_regenerated():
-    from adaptlab.data import make_cifar_like, train_val_test_split
-    from adaptlab.sklearn_family import train_sklearn_family
-
-    splits = train_val_test_split(make_cifar_like(20_000, seed=0), seed=0)
-    family = train_sklearn_family(splits, seed=0, progress=False)
-    written = to_long_format(family).to_csv(index=False, lineterminator="\n")
+def test_the_example_file_is_the_course_family_regenerated(tour_sklearn_family):
+    written = to_long_format(tour_sklearn_family).to_csv(index=False, lineterminator="\n")
     assert written == EXAMPLE.read_text(), "regenerate course/examples/predictions.csv"
     assert EXAMPLE.stat().st_size < 2 * 2**20
 

@@ -12,11 +12,10 @@ import pytest
 
 from adaptlab import bounds
 from adaptlab.__main__ import main
-from adaptlab.compare import compare_routers
-from adaptlab.data import make_cifar_like, train_val_test_split
+from adaptlab.compare import compare_routers, design_cascade
 from adaptlab.published import family_state_space, table1
 from adaptlab.simulate import correlated_models
-from adaptlab.sklearn_family import train_sklearn_family
+from adaptlab.tour import design_table
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -87,10 +86,9 @@ def test_compare_sentences():
 
 
 @pytest.fixture(scope="module")
-def sklearn_comparison():
+def sklearn_comparison(tour_sklearn_family):
     """The tour's scikit-learn part: 20,000 images, seed 0 everywhere."""
-    splits = train_val_test_split(make_cifar_like(20_000, seed=0), seed=0)
-    return compare_routers(train_sklearn_family(splits, seed=0, progress=False), seed=0)
+    return compare_routers(tour_sklearn_family, seed=0)
 
 
 def test_tour_excerpt(sklearn_comparison):
@@ -105,3 +103,16 @@ def test_tour_sentences(sklearn_comparison):
                   f"calibrated to the big model's accuracy get {best.min():.2f}-{best.max():.2f}×")
     accuracies = ", ".join(f"{a:.2f}" for a in sklearn_comparison.family.accuracies)
     assert_quoted(f"| scikit-learn family (6 states) | {accuracies} |")
+
+
+@pytest.mark.slow
+def test_designed_cascades(tour_sklearn_family, tour_torch_families):
+    designs = {"scikit-learn": design_cascade(tour_sklearn_family),
+               **{label: design_cascade(family) for label, family in tour_torch_families.items()}}
+    table = design_table(designs)
+    assert output_block("designs") == trimmed(table.to_string(index=False,
+                                                              float_format="{:.3f}".format))
+    cnn = designs["torch CNNs"]
+    assert_quoted(f"on the CNN family {cnn.r_ratio:.2f}× cheaper than the largest CNN, at "
+                  f"{cnn.relative_accuracy:.1%} of its accuracy. The exact oracle at the same "
+                  f"accuracy would be {cnn.oracle_r_ratio:.2f}× cheaper")
