@@ -91,9 +91,8 @@ from adaptlab.torch_family import (CNN_FAMILY, EARLY_EXIT, ConvNet, ConvNetConfi
 # `~/.cache/adaptlab`. The weights are in its `torch` subfolder; the cell after the next one lists
 # them.
 #
-# Then each network is evaluated on the validation and test images, its FLOPs are counted and its
-# latency measured, which takes the rest of the time the cell prints (about half a minute on a
-# busy machine).
+# Then each network is evaluated on the 8,000 validation and test images, its FLOPs are counted
+# and its latency measured: with a warm cache, that is most of the time the cell prints.
 
 # %%
 data = make_cifar_like(20_000, seed=0)
@@ -363,7 +362,8 @@ print("alpha_i of the exits:", np.round(ee_alpha, 3), " of the CNNs:", np.round(
 
 # %% [markdown]
 # **Think.** Explain both differences: why is the shared backbone's last exit less accurate than
-# the same network trained alone, and why are the exits' α's higher than the separate CNNs'?
+# the same network trained alone, and why is the exits' $\alpha_N$ higher than the separate
+# CNNs'?
 #
 # <details><summary>Our answer</summary>
 #
@@ -485,10 +485,11 @@ plots.exit_cost_bars(ee_exact.exit_share,
 # <details><summary>Our answer</summary>
 #
 # An image that stops at state 1 pays nothing extra, so the extra comes from the images that
-# climb, each paying again for every network below its exit. A cheaper first CNN shrinks the
-# extra paid by every climbing image (each repays $R_1$), but most of the extra here comes from
-# the images that climb to the top and repay the middle networks, whose costs are of the same
-# order as the top one's.
+# climb, each paying again for every network below its exit (compare the two bars segment by
+# segment: the bottom segment, state 1, is the same in both). A cheaper first CNN shrinks what every climbing image repays, but only by
+# $R_1$ each; the few images that climb to the third and fourth CNNs repay the middle networks,
+# which cost far more than the first one. Shrinking the gap means fewer climbing images, or
+# cheaper states below the top.
 # </details>
 
 # %% [markdown]
