@@ -517,8 +517,8 @@ else:
 #   depends on how the costs grow.
 #
 # ## What comes next
-# - Lecture 5 · Torch states and early exits (coming): CNNs whose FLOPs torch counts itself, and
-#   an early-exit network whose states share computation.
+# - [Lecture 5 · Torch states and early exits](05_torch_states.ipynb): CNNs whose FLOPs torch
+#   counts itself, and an early-exit network whose states share computation.
 # - Assignment: `exercises/a04_state_space/a04_state_space.ipynb`.
 #
 # ## References

@@ -162,6 +162,12 @@ FIRST_MESSAGES = {  # what the first failing check of each question says on the 
         "q5": "removal_costs's table has no column ['exact_at_A_N', 'bound']",
     },
 }
+FIRST_MESSAGES["a05_torch_states"] = {
+    "q1": "conv2d_flops returned None: did you forget to return the count?",
+    "q2": "early_exit_costs returned None: did you forget the `return` line?",
+    "q3": "oracle_exit_shares returned None: did you forget the `return` line?",
+    "q4": "alpha_N_exits is still the placeholder `...` (or not defined): measure it.",
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -369,6 +375,68 @@ MISTAKES["a04_state_space"] = [
     ("q5", 'names[int(removal["bound"].idxmax())]', 'int(removal["bound"].idxmax())',
      "Give the state's name"),
 ]
+MISTAKES["a05_torch_states"] = [
+    ("q1", "return 2 * c_in", "return c_in", "each multiply-add is 2 FLOPs"),
+    ("q1", "kernel_size**2 * sizes_out[0]", "kernel_size * sizes_out[0]",
+     "square the kernel size"),
+    ("q1", "* sizes_out[0] * sizes_out[1]",
+     "* sizes_out[0] * sizes_out[1] + c_out * sizes_out[0] * sizes_out[1]",
+     "does not count the bias"),
+    ("q1", "(size + 2 * padding - kernel_size) // stride + 1", "(size - kernel_size) // stride + 1",
+     "You left out the padding"),
+    ("q1", "(size + 2 * padding - kernel_size) // stride + 1", "(size + 2 * padding - kernel_size) + 1",
+     "You left out the stride"),
+    ("q1", "(size + 2 * padding - kernel_size) // stride + 1",
+     "(size + 2 * padding - kernel_size) / stride + 1", "use floor division"),
+    ("q1", "for size in (height, width)]", "for size in (height, height)]",
+     "you used the height for both"),
+    ("q2", "return np.cumsum(block_flops) + np.cumsum(head_flops)",
+     "return np.cumsum(block_flops) + head_flops", "You added only exit i's own head"),
+    ("q2", "return np.cumsum(block_flops) + np.cumsum(head_flops)", "return block_flops + head_flops",
+     "add up the blocks"),
+    ("q2", "return np.cumsum(block_flops) + np.cumsum(head_flops)", "return np.cumsum(block_flops)",
+     "You left out the heads"),
+    ("q2", "return costs.copy()", "return np.cumsum(costs)", "That is what separate networks pay"),
+    ("q2", "return np.cumsum(costs)", "return costs.copy()", "That is each state's own cost"),
+    ("q2", "return np.cumsum(costs)", "return np.cumsum(costs) - costs",
+     "You left out the state's own cost"),
+    ("q3", "choice = correct.argmax(axis=1)",
+     "choice = np.where(correct.any(axis=1), correct.argmax(axis=1), correct.shape[1] - 1)",
+     "the oracle still answers, with state 1"),
+    ("q3", "choice = correct.argmax(axis=1)",
+     "choice = correct.shape[1] - 1 - correct[:, ::-1].argmax(axis=1)",
+     "You picked the most expensive right state"),
+    ("q3", "minlength=correct.shape[1]) / len(correct)", "minlength=correct.shape[1])",
+     "Those are counts"),
+    ("q3", "minlength=correct.shape[1]) / len(correct)",
+     "minlength=correct.shape[1]) / correct.shape[1]", "not of states"),
+    ("q3", "np.bincount(choice, minlength=correct.shape[1])", "np.bincount(choice)", "minlength"),
+    ("q3", "C_exits = exit_shares @ exit_costs", "C_exits = exit_shares @ np.cumsum(exit_costs)",
+     "the exits share their backbone"),
+    ("q3", "C_exits_if_separate = exit_shares @ np.cumsum(exit_costs)",
+     "C_exits_if_separate = exit_shares @ exit_costs", "separate networks would pay"),
+    ("q3", "C_cnns = cnn_shares @ np.cumsum(cnn_costs)", "C_cnns = cnn_shares @ cnn_costs",
+     "That is the CNNs' selection cost"),
+    ("q3", "C_cnns = cnn_shares @ np.cumsum(cnn_costs)", "C_cnns = np.sum(cnn_costs)",
+     "Every image paid for all four CNNs"),
+    ("q3", "C_cnns = cnn_shares @ np.cumsum(cnn_costs)", "C_cnns = cnn_shares * np.cumsum(cnn_costs)",
+     "it should be one number"),
+    ("q4", "/ (~exits_correct[:, -1]).sum()", "/ (~exits_correct[:, :-1]).all(axis=1).sum()",
+     "the number of images the LARGEST state gets wrong"),
+    ("q4", "alpha_N_exits = (~exits_correct).all(axis=1).sum()",
+     "alpha_N_exits = (~exits_correct[:, -2] & ~exits_correct[:, -1]).sum()",
+     "alpha_N needs ALL states wrong"),
+    ("q4", "alpha_N_exits = (~exits_correct).all(axis=1).sum() / (~exits_correct[:, -1]).sum()",
+     "alpha_N_exits = (~exits_correct).all(axis=1).mean()", "the share of all images"),
+    ("q4", "gain_exits = exits_correct.any(axis=1).mean() - exits_correct[:, -1].mean()",
+     "gain_exits = 100 * (exits_correct.any(axis=1).mean() - exits_correct[:, -1].mean())",
+     "percentage points"),
+    ("q4", "gain_exits = exits_correct.any(axis=1).mean() - exits_correct[:, -1].mean()",
+     "gain_exits = exits_correct.any(axis=1).mean() - exits_correct[:, 0].mean()",
+     "the gain over the smallest state"),
+    ("q4", "gain_exits = exits_correct.any(axis=1).mean() - exits_correct[:, -1].mean()",
+     "gain_exits = exits_correct.any(axis=1).mean()", "That is A_oracle itself"),
+]
 CASES = [(name, *mistake) for name, mistakes in MISTAKES.items() for mistake in mistakes]
 
 
@@ -531,3 +599,35 @@ def test_a04_rubric_quotes_the_numbers_the_notebook_prints():
         assert quoted in text, f"the solutions should say: {quoted}"
     assert names[int(np.argmax(removal[:, 1]))] == names[int(np.argmax(removal[:, 0]))]
     assert np.isclose(removal[:, 0].min(), at_A_N)
+
+
+def test_a05_rubric_quotes_the_numbers_the_notebook_prints():
+    exit_costs, cnn_costs = np.array([0.9, 3.2, 5.6]), np.array([0.4, 1.6, 5.6, 11.9])
+    exits = correlated_models([0.50, 0.72, 0.87], n_instances=2000, correlation=0.8,
+                              seed=5).correct
+    cnns = correlated_models([0.54, 0.87, 0.90, 0.93], n_instances=2000, correlation=0.85,
+                             seed=5).correct
+    shared = bounds.oracle(exits, exit_costs, sequential_costs=exit_costs)
+    separate = bounds.oracle(exits, exit_costs)
+    cnn = bounds.oracle(cnns, cnn_costs)
+    alpha_exits, alpha_cnns = bounds.alphas(exits)[-1], bounds.alphas(cnns)[-1]
+    saving = 1 - shared.sequential_cost / separate.sequential_cost
+    text = solution_text("a05_torch_states")
+    cnn_accuracy = np.round(cnn.accuracy, 3)  # as the notebook's table prints it (pandas rounds)
+    for quoted in [
+        f"about {saving:.0%} against the same exits run as separate networks "
+        f"({shared.sequential_cost:.3f} vs {separate.sequential_cost:.3f} MFLOPs per image)",
+        f"costs {cnn.sequential_cost:.3f} MFLOPs and reaches {cnn_accuracy:.3f} accuracy, against "
+        f"{shared.sequential_cost:.3f} MFLOPs and {shared.accuracy:.3f} for the early exits",
+        f"its first exit costs {exit_costs[0]} MFLOPs for {exits[:, 0].mean():.2f} accuracy where "
+        f"the first CNN costs {cnn_costs[0]} for {cnns[:, 0].mean():.2f}",
+        f"its last exit reaches only {exits[:, -1].mean():.2f} for {exit_costs[-1]} MFLOPs",
+        f"($\\alpha_N$ {alpha_exits:.3f} vs {alpha_cnns:.3f})",
+        f"(about {saving:.0%}, or {shared.sequential_cost:.3f} vs {separate.sequential_cost:.3f} "
+        "MFLOPs)",
+        f"{cnn.sequential_cost:.3f} vs {shared.sequential_cost:.3f} MFLOPs, {cnn_accuracy:.3f} vs "
+        f"{shared.accuracy:.3f}",
+        f"higher $\\alpha_N$ ({alpha_exits:.3f} vs {alpha_cnns:.3f})",
+    ]:
+        assert quoted in text, f"the solutions should say: {quoted}"
+    assert cnn.sequential_cost < shared.sequential_cost and cnn.accuracy > shared.accuracy
