@@ -17,7 +17,10 @@ own :class:`torch.utils.flop_counter.FlopCounterMode`
 
 Trained weights are cached on disk, keyed by the architecture, the training
 settings and a fingerprint of the training data, so a notebook run twice
-trains once. They go to ``<cache_dir>/torch/<name>-<hash>.pt``, where
+trains once. They go to ``<cache_dir>/torch/<name>-<hash>.pt``; each state's
+FLOPs, predicted probabilities and latency on the validation and test images
+go next to them (``<name>-<hash>-eval-<hash>.npz``, keyed by the weights file
+and the images, read without pickle), so a warm start predicts nothing. Here
 ``cache_dir`` is the argument of :func:`train_cnn_family` and
 :func:`train_early_exit`, by default :func:`default_cache_dir`: the
 ``ADAPTLAB_CACHE`` environment variable if it is set, else
@@ -76,6 +79,7 @@ EARLY_EXIT = (16, 32, 64)
 
 _LATENCY_BATCH = 256  # test images timed per state; latency is per image in this batch
 _CACHE_FORMAT = 1  # bump when the architecture or the file layout changes
+_EVALUATION_KEYS = ("cost", "proba_val", "proba_test", "latency")
 _MAX_LR = float(np.finfo(np.float32).max)  # Adam's step must fit the float32 weights
 
 
@@ -387,7 +391,7 @@ def _check_images(images, model):
 def default_cache_dir():
     """Where trained weights go by default: ``$ADAPTLAB_CACHE`` or else ``~/.cache/adaptlab``.
 
-    The weights themselves are in its ``torch`` subfolder; delete that folder
+    The weights and their predictions are in its ``torch`` subfolder; delete that folder
     to clear the cache.
 
     Returns
@@ -470,13 +474,72 @@ def _trained(config, train, training, folder, progress):
     path = _cache_path(folder, config, training, _fingerprint(train))
     model = _load_cached(path, new_model()) if path.exists() else None
     if model is not None:
-        return model
+        return model, path
     torch.manual_seed(training["seed"])
     model = fit(new_model(), train, progress=progress, desc=config.name, **training)
-    partial_path = path.with_suffix(f".{os.getpid()}.part")
-    torch.save(model.state_dict(), partial_path)
-    os.replace(partial_path, path)  # atomic: a reader never sees half a file
-    return model
+    _save_atomically(path, lambda partial_path: torch.save(model.state_dict(), partial_path))
+    return model, path
+
+
+def _save_atomically(path, save):
+    """``save(partial_path)``, then rename: a reader never sees half a file."""
+    partial_path = path.with_name(f"{path.name}.{os.getpid()}.part")
+    save(partial_path)
+    os.replace(partial_path, path)
+
+
+def _evaluation_path(weights_path, n_exits, splits):
+    """``<weights>-eval-<hash>.npz``: the hash over the weights file, the exit and the data."""
+    digest = hashlib.sha256(weights_path.read_bytes())
+    digest.update(repr((_CACHE_FORMAT, n_exits)).encode())
+    for dataset in (splits.val, splits.test):
+        digest.update(_fingerprint(dataset).encode())
+    return weights_path.with_name(f"{weights_path.stem}-eval-{digest.hexdigest()[:16]}.npz")
+
+
+def _load_evaluation(path, splits, n_classes):
+    """Cached (cost, probabilities on val and test, latency), or None if absent or unusable."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as cached:
+            evaluation = {key: cached[key] for key in _EVALUATION_KEYS}
+    except Exception:  # a damaged file can raise almost any error
+        evaluation = None
+    shapes = {"proba_val": (len(splits.val.labels), n_classes),
+              "proba_test": (len(splits.test.labels), n_classes), "cost": (), "latency": ()}
+    if evaluation is not None and all(
+        evaluation[key].shape == shape and np.isfinite(evaluation[key]).all()
+        for key, shape in shapes.items()
+    ):
+        return evaluation
+    warnings.warn(f"The cached predictions {path} are unusable: computing them again.")
+    return None
+
+
+def _evaluation(model, n_exits, weights_path, splits):
+    """A state's MFLOPs per instance, probabilities on val and test, and latency per instance.
+
+    Computed once per trained model and data, then read from the cache next
+    to the weights: predicting 8,000 images per state is most of a warm start.
+    The latency is the one measured then.
+    """
+    path = _evaluation_path(weights_path, n_exits, splits)
+    evaluation = _load_evaluation(path, splits, splits.test.n_classes)
+    if evaluation is not None:
+        return evaluation
+    model.eval()
+    forward = partial(model, n_exits=n_exits)
+    with torch.no_grad():
+        latency = measure_latency_ms(forward, _to_tensor(splits.test.images[:_LATENCY_BATCH]))
+    evaluation = {
+        "cost": np.array(count_forward_flops(forward, _to_tensor(splits.test.images[:1])) / 1e6),
+        "proba_val": predict_proba(model, splits.val.images, n_exits=n_exits),
+        "proba_test": predict_proba(model, splits.test.images, n_exits=n_exits),
+        "latency": np.array(latency),
+    }
+    _save_atomically(path, lambda partial_path: np.savez(partial_path.open("wb"), **evaluation))
+    return evaluation
 
 
 # ---------------------------------------------------------------- families
@@ -525,33 +588,24 @@ def _check_ascending(configs, image_shape, n_classes):
 
 
 def _evaluate(states, splits, shared_backbone=False):
-    """A :class:`Family` from (name, model, exit) states: MFLOPs, probabilities, latency.
+    """A :class:`Family` from (name, model, exit, weights path) states.
 
     With ``shared_backbone`` the states are exits of one network: running up
     to exit k computes every earlier exit too, so the counted cost of exit k
     is what a cascade stopping there pays (``Family.sequential_costs``).
     """
-    one_image = _to_tensor(splits.test.images[:1])
-    timing_batch = _to_tensor(splits.test.images[:_LATENCY_BATCH])
-    costs, proba_val, proba_test, latency = [], [], [], []
-    for _, model, n_exits in states:
-        model.eval()
-        forward = partial(model, n_exits=n_exits)
-        costs.append(count_forward_flops(forward, one_image) / 1e6)
-        proba_val.append(predict_proba(model, splits.val.images, n_exits=n_exits))
-        proba_test.append(predict_proba(model, splits.test.images, n_exits=n_exits))
-        with torch.no_grad():
-            latency.append(measure_latency_ms(forward, timing_batch))
+    evaluations = [_evaluation(model, n_exits, path, splits) for _, model, n_exits, path in states]
+    costs = np.array([float(e["cost"]) for e in evaluations])
     return Family(
-        names=tuple(name for name, _, _ in states),
-        costs=np.array(costs),
+        names=tuple(name for name, _, _, _ in states),
+        costs=costs,
         unit="MFLOPs",
-        proba_val=np.stack(proba_val, axis=1),
-        proba_test=np.stack(proba_test, axis=1),
+        proba_val=np.stack([e["proba_val"] for e in evaluations], axis=1),
+        proba_test=np.stack([e["proba_test"] for e in evaluations], axis=1),
         y_val=splits.val.labels,
         y_test=splits.test.labels,
-        latency_ms=np.array(latency),
-        sequential_costs=np.array(costs) if shared_backbone else None,
+        latency_ms=np.array([float(e["latency"]) for e in evaluations]),
+        sequential_costs=costs if shared_backbone else None,
     )
 
 
@@ -617,8 +671,9 @@ def train_cnn_family(
         _check_depth(config, image_shape, "channels")
     _check_ascending(configs, image_shape, splits.train.n_classes)
     folder = _check_cache_dir(cache_dir)
-    models = [_trained(c, splits.train, training, folder, progress) for c in configs]
-    return _evaluate([(c.name, m, 1) for c, m in zip(configs, models)], splits)
+    trained = [_trained(c, splits.train, training, folder, progress) for c in configs]
+    return _evaluate([(c.name, model, 1, path) for c, (model, path) in zip(configs, trained)],
+                     splits)
 
 
 def train_early_exit(
@@ -664,5 +719,6 @@ def train_early_exit(
     config = ConvNetConfig(channels, early_exit=True)
     _check_depth(config, splits.train.images.shape[1:], "channels")
     folder = _check_cache_dir(cache_dir)
-    model = _trained(config, splits.train, training, folder, progress)
-    return _evaluate([(f"exit-{k}", model, k) for k in config.exits], splits, shared_backbone=True)
+    model, path = _trained(config, splits.train, training, folder, progress)
+    return _evaluate([(f"exit-{k}", model, k, path) for k in config.exits], splits,
+                     shared_backbone=True)

@@ -92,7 +92,8 @@ from adaptlab.torch_family import (CNN_FAMILY, EARLY_EXIT, ConvNet, ConvNetConfi
 # them.
 #
 # Then each network is evaluated on the 8,000 validation and test images, its FLOPs are counted
-# and its latency measured: with a warm cache, that is most of the time the cell prints.
+# and its latency measured. That is cached too, next to the weights (the `-eval-` files, keyed
+# by the weights and the images evaluated): a warm start reads both and takes about a second.
 
 # %%
 data = make_cifar_like(20_000, seed=0)
@@ -106,8 +107,8 @@ print(f"train {len(splits.train):,} · validation {len(splits.val):,} · test {l
 # %%
 cache = default_cache_dir() / "torch"
 print(f"the cache: {cache}")
-for path in sorted(cache.glob("*.pt")):
-    print(f"  {path.name:<36} {path.stat().st_size / 1e3:7.1f} kB")
+for path in sorted(cache.glob("*")):
+    print(f"  {path.name:<56} {path.stat().st_size / 1e3:7.1f} kB")
 
 # %% [markdown]
 # Each file's name is the architecture and a hash of everything that shaped its weights: the

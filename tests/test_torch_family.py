@@ -304,9 +304,48 @@ def test_a_damaged_cache_file_is_trained_again_and_overwritten(splits, tmp_path,
         again = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
     assert not any("weights_only" in str(warning.message) for warning in caught)
     np.testing.assert_array_equal(again.proba_test, first.proba_test)
-    assert sorted(path.parent.iterdir()) == [path]  # overwritten, no partial file left
+    assert sorted(path.parent.glob("*.pt")) == [path]  # overwritten
+    assert not list(path.parent.glob("*.part"))  # no partial file left
     overwritten = torch.load(path, weights_only=True)
     assert all(torch.equal(overwritten[key], trained[key]) for key in trained)
+
+
+def test_predictions_are_cached_next_to_the_weights(splits, tmp_path, monkeypatch):
+    first = train_early_exit(splits, (4, 8), cache_dir=tmp_path, epochs=1, progress=False)
+    assert len(list((tmp_path / "torch").glob("exit-4-8-*-eval-*.npz"))) == 2  # one per exit
+    monkeypatch.setattr(torch_family, "fit", no_training)
+    monkeypatch.setattr(torch_family, "predict_proba", no_training)
+    again = train_early_exit(splits, (4, 8), cache_dir=tmp_path, epochs=1, progress=False)
+    for field in ("costs", "proba_val", "proba_test", "latency_ms", "sequential_costs"):
+        np.testing.assert_array_equal(getattr(again, field), getattr(first, field))
+
+
+def test_cached_predictions_belong_to_their_data(splits, tmp_path):
+    train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    shuffled = replace(splits, test=replace(splits.test, labels=np.roll(splits.test.labels, 1)))
+    other = train_early_exit(shuffled, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    assert len(list((tmp_path / "torch").glob("*-eval-*.npz"))) == 2
+    np.testing.assert_array_equal(other.y_test, shuffled.test.labels)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda path: path.write_bytes(b"junk"),
+    lambda path: np.savez(path.open("wb"), cost=np.array(1.0)),  # keys missing
+    lambda path: np.savez(path.open("wb"), cost=np.array(1.0), proba_val=np.zeros((2, 4)),
+                          proba_test=np.zeros((2, 4)), latency=np.array(1.0)),  # wrong shapes
+    lambda path: np.savez(path.open("wb"), cost=np.array([print], dtype=object),
+                          proba_val=0, proba_test=0, latency=0),  # a pickle: never loaded
+], ids=["junk", "missing keys", "wrong shapes", "object array"])
+def test_damaged_cached_predictions_are_computed_again(splits, tmp_path, damage):
+    first = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    (path,) = (tmp_path / "torch").glob("*-eval-*.npz")
+    damage(path)
+    with pytest.warns(UserWarning, match=f"^The cached predictions {re.escape(str(path))} are "
+                                         "unusable: computing them again"):
+        again = train_early_exit(splits, (4,), cache_dir=tmp_path, epochs=1, progress=False)
+    np.testing.assert_array_equal(again.proba_test, first.proba_test)
+    with np.load(path, allow_pickle=False) as repaired:
+        assert repaired["proba_test"].shape == first.proba_test[:, 0].shape
 
 
 @pytest.mark.parametrize(
