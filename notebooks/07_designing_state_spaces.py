@@ -641,19 +641,63 @@ pd.DataFrame(rows).set_index("envelope + the paper's largest state").round(2)
 # ## 7. A practical cascade designed on validation
 # *Estimated time to here: 50 min.*
 #
-# TODO: `adaptlab.compare.design_cascade` has not landed yet.
+# The bounds say what an oracle could do with a state space. A deployed cascade has no oracle: it
+# routes with a confidence score and a threshold, both chosen on **validation** data and judged
+# on **test** data (Lecture 6). Designing one means choosing three things together: the subset of
+# states, the router, and the threshold. We use the scikit-learn family of Lecture 4 (6,000
+# images, a few seconds to train) and the CNN family of Lecture 5 (20,000 images, loaded from the
+# disk cache).
 
 # %%
-# TODO: design_cascade on the scikit-learn family and the CNN family (waiting for the library).
+from adaptlab.data import make_cifar_like, train_val_test_split
+from adaptlab.sklearn_family import train_sklearn_family
+
+small_splits = train_val_test_split(make_cifar_like(6_000, seed=0), seed=0)
+family = train_sklearn_family(small_splits, seed=0, progress=False)
+pd.DataFrame({"cost (MFLOPs)": family.costs, "validation accuracy": family.correct_val.mean(axis=0),
+              "test accuracy": family.accuracies}, index=list(family.names)).round(4)
+
+# %%
+# TODO: adaptlab.compare.design_cascade has not landed yet; this section will use it on the
+# scikit-learn family and the CNN family.
 
 # %% [markdown]
 # ## 8. The state-space designer
 # *Estimated time to here: 55 min.*
 #
-# TODO: `adaptlab.widgets.state_space_designer` has not landed yet.
+# **Interactive demo.** The designer puts this lecture's formulas behind one figure: tick the
+# states you would deploy and choose k; it draws the conservative bound of the ticked states
+# (Eq 9), the two-state bound (Eq 10), the continuous limit (Eq 13), the best k-subset with its
+# own bound (Fig 5-6), and a dotted line at the most the smallest state may cost (Eq 11, with
+# $R_2$). The readout gives every $R_\text{ratio}$, always against the largest *ticked* state.
+# Pick one of three state spaces: our scikit-learn family (with its **validation** accuracies:
+# choosing states is a design decision, so it must not look at test data), the published
+# EfficientNets, and the all-weights timm envelope of Section 6.
+#
+# Try, and answer for yourself:
+# 1. On the timm envelope, untick the largest state, then the two largest. Does $R_\text{ratio}$
+#    move as the table of Section 6 says?
+# 2. On EfficientNet, untick B0. Is B1 as the smallest state still worth its cost (Eq 11)?
+# 3. On our family, which states does the best 3-subset keep? Does it keep the cheapest state?
 
 # %%
-# TODO: state_space_designer on our family, a published family and the timm envelope.
+from adaptlab.widgets import describe_design, state_space_designer
+
+ours = StateSpace(family.names, family.costs, family.correct_val.mean(axis=0), unit=family.unit)
+design_spaces = {"our scikit-learn family (validation)": ours, "EfficientNet (published)": effnet,
+                 "timm envelope, all weights": timm_all}
+state_space_designer(design_spaces,
+                     n_classes={"our scikit-learn family (validation)": family.n_classes,
+                                "EfficientNet (published)": 1000,
+                                "timm envelope, all weights": 1000})
+
+# %% [markdown]
+# What the designer shows is `describe_design`, a plain function; here is its readout for
+# question 1 (the timm envelope without its largest state, k = 4), which a printed copy of this
+# notebook keeps:
+
+# %%
+print(describe_design(timm_all, timm_all.names[:-1], 4, n_classes=1000))
 
 # %% [markdown]
 # ## Recap
