@@ -454,7 +454,7 @@ def accuracy_by_difficulty(correct, difficulty, names, *, bins=8, ax=None, title
     return ax
 
 
-# ---------------------------------------------------------------- lecture 7: designing the state space
+# ---------------------------------------------------------------- lecture 7: designing states
 
 
 def _check_space(space, name="space"):
@@ -558,7 +558,9 @@ def subset_gains(spaces, *, claims=None, max_states=None, ax=None, title=None):
         raise ValueError(f"claims must be a dict of label -> (k, r_ratio), got {claims!r}.")
     for label, claim in claims.items():
         if not (isinstance(claim, tuple) and len(claim) == 2):
-            raise ValueError(f"claims[{label!r}] must be a pair (k or None, r_ratio), got {claim!r}.")
+            raise ValueError(
+                f"claims[{label!r}] must be a pair (k or None, r_ratio), got {claim!r}."
+            )
         if claim[0] is not None:
             check_positive_int(claim[0], f"claims[{label!r}]'s k")
         check_number(claim[1], f"claims[{label!r}]'s r_ratio", minimum=0)
@@ -585,7 +587,7 @@ def subset_gains(spaces, *, claims=None, max_states=None, ax=None, title=None):
 
 
 def oracle_cost_by_state(space, *, ax=None, title=None):
-    """Each state's part of the conservative oracle's cost (Eq 9), and the running total from the top.
+    """Each state's part of the conservative oracle's cost (Eq 9), summed from the top down.
 
     With alpha = 1 the oracle answers a share ``s_i`` of instances with state
     i and pays ``R_oracle = sum_i s_i R_i``; state i's part is ``s_i R_i /
