@@ -3,7 +3,10 @@
 ``python -m adaptlab bounds models.csv`` prints, for a practitioner's own
 model family, what an adaptive agent could at best gain before anything is
 built: the oracle bounds, the best subsets of models and the smallest-state
-rule. ``python -m adaptlab tour`` runs the course's main experiment headless.
+rule. ``python -m adaptlab compare predictions.csv`` takes the per-instance
+results of any models and compares a confidence cascade over them, naive and
+guarded, with the oracle and the bounds. ``python -m adaptlab tour`` runs the
+course's main experiment headless.
 
 Every mistake in the input (an option out of range, a file that is not a
 local CSV of models) ends the program with one line on stderr starting
@@ -20,6 +23,7 @@ import pandas as pd
 
 from .bounds import MAX_CLASSES
 from ._validation import check_fraction, check_positive_int
+from .predictions import MIN_INSTANCES, compare_predictions, read_predictions
 from .statespace import StateSpace, best_subset, read_csv
 
 LIST_LIMIT = 12
@@ -43,6 +47,33 @@ left out, and said so. The table gives the adaptive oracle's cost and accuracy:
   best k of N      Eq 9 on the k models that minimise it (Fig 5-6), for
                    {_SIZES} (or --k)
 with R_ratio = R_N / R_oracle, Delta R = R_N - R_oracle, Delta A = A_oracle - A_N.
+"""
+
+
+COMPARE_DESCRIPTION = f"""\
+Compare a confidence cascade over your own models with the oracle and the bounds.
+
+PREDICTIONS.csv is a local file in long format, one row per instance and model,
+with the columns
+  instance    an id of the input (any text)
+  model       the model's name (any text)
+  cost        the model's cost on one instance, in one unit (see --unit); the
+              same on every row of a model
+  correct     1/0 or true/false: was the model right on this instance?
+  confidence  a finite number, higher when the model is surer (e.g. its top
+              class probability)
+Every model needs one row per instance; at least 2 models and {MIN_INSTANCES} instances.
+
+The instances are shuffled (--seed) and cut into validation (--val-share) and
+test. Models dominated on validation are left out. On validation, a cascade
+over the models, cheapest first, is calibrated to --target (default: the
+validation accuracy of the largest model): it answers with the first model
+whose confidence reaches the threshold. The guarded cascade is the cheapest
+threshold that also has, with probability >= 1 - --delta, an accuracy of at
+least target - --epsilon on new data (Learn then Test, exact binomial test).
+Every row of the table is measured on test: the largest model alone, the
+exact oracle (Definition 2.1) as a selector and as a cascade, the conservative
+bound (Eq 9), both cascades and a random router. R_ratio = R_N / cost.
 """
 
 
@@ -79,6 +110,40 @@ def _parser():
         help="number of classes, 2 to 10**9, for the smallest-state rule (Eq 11)",
     )
     bounds_parser.add_argument("--unit", default="GFLOPs", help="unit of the cost column")
+    compare_parser = commands.add_parser(
+        "compare",
+        help="compare a cascade over your models' per-instance predictions with the bounds",
+        description=COMPARE_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare_parser.add_argument(
+        "predictions", metavar="PREDICTIONS.csv",
+        help="CSV: instance, model, cost, correct, confidence",
+    )
+    compare_parser.add_argument(
+        "--val-share", type=float, default=0.5, help="share of instances for validation (0.5)"
+    )
+    compare_parser.add_argument("--seed", type=int, default=0, help="seed of the split (0)")
+    compare_parser.add_argument(
+        "--target", type=float, default=None,
+        help="validation accuracy the cascades must reach (default: the largest model's)",
+    )
+    compare_parser.add_argument(
+        "--epsilon", type=float, default=0.01,
+        help="accuracy the guarded cascade may lose on new data (0.01)",
+    )
+    compare_parser.add_argument(
+        "--delta", type=float, default=0.1, help="chance the guarantee may fail (0.1)"
+    )
+    compare_parser.add_argument(
+        "--cost-kind", choices=("sequential", "selection"), default="sequential",
+        help="a cascade pays every model it runs (sequential) or only the answering one",
+    )
+    compare_parser.add_argument("--unit", default="GFLOPs", help="unit of the cost column")
+    compare_parser.add_argument(
+        "--output", default=None, metavar="FIGURE.png",
+        help="save the routers-against-the-oracle figure there",
+    )
     tour_parser = commands.add_parser(
         "tour",
         help="train model families on generated data and compare routers with the bounds",
@@ -109,6 +174,19 @@ def _check_options(args):
             check_positive_int(args.classes, "--classes", minimum=2, maximum=MAX_CLASSES)
         if not args.unit.strip():
             raise ValueError("--unit must name the cost unit, e.g. GFLOPs, ms or $; got ''.")
+    elif args.command == "compare":
+        check_fraction(args.val_share, "--val-share")
+        check_positive_int(args.seed, "--seed", minimum=0)
+        if args.target is not None:
+            check_fraction(args.target, "--target")
+        check_fraction(args.epsilon, "--epsilon")
+        if not 0 < check_fraction(args.delta, "--delta") < 1:
+            raise ValueError(f"--delta must be strictly between 0 and 1, got {args.delta!r}.")
+        if not args.unit.strip():
+            raise ValueError("--unit must name the cost unit, e.g. GFLOPs, ms or $; got ''.")
+        if args.output is not None and os.path.isdir(args.output):
+            raise ValueError(f"--output {args.output!r} is a folder; give a file name such as "
+                             "figure.png.")
     elif os.path.exists(args.output) and not os.path.isdir(args.output):
         raise ValueError(
             f"--output {args.output!r} is an existing file; give a folder for the figures."
@@ -228,6 +306,72 @@ def bounds_report(space, *, alpha=0.5, k=None, n_classes=None):
     return "\n".join(lines)
 
 
+COMPARE_COLUMNS = ["router", "accuracy", "cost", "R_ratio", "Delta A", "share to largest",
+                   "R_ratio at A_N", "note"]
+"""The columns of :attr:`adaptlab.compare.Comparison.table` that ``compare`` prints."""
+
+
+def compare_report(predictions, comparison):
+    """The text that ``python -m adaptlab compare`` prints for a comparison of predictions.
+
+    Parameters
+    ----------
+    predictions : adaptlab.predictions.Predictions
+        What was read.
+    comparison : adaptlab.compare.Comparison
+        :func:`adaptlab.predictions.compare_predictions` of it.
+
+    Returns
+    -------
+    str
+    """
+    models = comparison.family
+    n, n_val = len(predictions), len(models.correct_val)
+    lines = [
+        f"{len(predictions.names)} models, {n:,} instances, costs in {predictions.unit}; "
+        f"validation {n_val:,}, test {n - n_val:,}.",
+    ]
+    dropped = [name for name in predictions.names if name not in models.names]
+    if dropped:
+        lines.append(f"Dominated on validation, left out: {', '.join(dropped)}.")
+    lines += ["", models.state_space().to_frame().rename_axis("#").to_string(), ""]
+    lines.append(
+        f"Cascades calibrated on validation to accuracy {comparison.target_accuracy:.4g}; "
+        f"{comparison.cost_kind} cost. Measured on test:"
+    )
+    lines.append(comparison.table[COMPARE_COLUMNS].to_string(
+        index=False, na_rep="", float_format=lambda value: f"{value:.4g}"))
+    return "\n".join(lines)
+
+
+def _compare(args):
+    """Read, compare, print and (with --output) save the figure."""
+    predictions = read_predictions(args.predictions, unit=args.unit)
+    comparison = compare_predictions(
+        predictions, val_share=args.val_share, seed=args.seed, target_accuracy=args.target,
+        epsilon=args.epsilon, delta=args.delta, cost_kind=args.cost_kind,
+    )
+    print(compare_report(predictions, comparison))
+    if args.output is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")  # headless: the figure goes to a file
+        import matplotlib.pyplot as plt
+
+        from .plots import router_plane
+
+        router_plane(comparison, title=f"{os.path.basename(args.predictions)}: "
+                     "cascades against the oracle (test)")
+        try:
+            plt.savefig(args.output, dpi=110)
+        except OSError as error:
+            raise ValueError(f"--output {args.output!r} cannot be written: "
+                             f"{error.strerror or error}.") from None
+        finally:
+            plt.close("all")
+        print(f"Figure saved to {args.output}.")
+
+
 def main(argv=None):
     """Run the command line: 0 on success; on bad input, one line on stderr and exit 2."""
     parser = _parser()
@@ -239,6 +383,8 @@ def main(argv=None):
 
             run_tour(n_instances=args.instances, with_torch=not args.no_torch,
                      output_dir=args.output, seed=args.seed, progress=not args.quiet)
+        elif args.command == "compare":
+            _compare(args)
         else:
             space = read_csv(args.models, unit=args.unit)
             print(bounds_report(space, alpha=args.alpha, k=args.k, n_classes=args.classes))

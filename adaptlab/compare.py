@@ -4,9 +4,15 @@ Every router is calibrated on the validation split and reported on the test
 split, next to what no router can beat: the exact adaptive oracle
 (Definition 2.1) and the conservative bound (Eq 9). This is lecture 6's
 experiment and the heart of ``python -m adaptlab tour``.
+
+:func:`design_cascade` is the practical counterpart of
+:func:`adaptlab.statespace.best_subset` (lecture 7): it searches state
+subsets, routers and thresholds on validation, pruned by the exact oracle,
+for the cheapest cascade that keeps the accuracy asked for.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import partial
 
@@ -14,10 +20,22 @@ import numpy as np
 import pandas as pd
 
 from . import bounds, cascade, metrics, routers
-from ._validation import check_accuracy, check_cost_kind, check_costs, check_positive_int
+from ._validation import (
+    check_accuracy, check_cost_kind, check_costs, check_fraction, check_positive_int,
+)
 from .family import Family
 
-__all__ = ["RouterRun", "RouterStates", "Comparison", "default_tiers", "compare_routers"]
+__all__ = [
+    "RouterRun", "RouterStates", "Comparison", "default_tiers", "compare_routers",
+    "CascadeDesign", "design_cascade", "CONFIDENCE_RULES",
+]
+
+#: The confidence scores a router can threshold, by the name tables show.
+CONFIDENCE_RULES = {
+    "max probability": routers.max_probability,
+    "margin": routers.margin,
+    "entropy": routers.negative_entropy,
+}
 
 
 @dataclass(frozen=True)
@@ -80,8 +98,9 @@ class Comparison:
 
     Attributes
     ----------
-    family : Family
-        The state space compared (its Pareto frontier on validation).
+    family : Family or adaptlab.predictions.SplitPredictions
+        The state space compared (its Pareto frontier on validation); for
+        models known only by their per-instance results, a SplitPredictions.
     runs : dict of str to RouterRun
     oracle : bounds.OracleResult
         The exact oracle on test; its ``sequential_cost`` is priced with the
@@ -254,15 +273,10 @@ def _router_states(family, tiers, seed):
     """
     same = dict(correct_val=family.correct_val, correct_test=family.correct_test,
                 costs=family.costs, sequential_costs=family.sequential_costs)
-    confidence_rules = {
-        "max probability": routers.max_probability,
-        "margin": routers.margin,
-        "entropy": routers.negative_entropy,
-    }
     states = {
         name: RouterStates(scores_val=rule(family.proba_val), scores_test=rule(family.proba_test),
                            **same)
-        for name, rule in confidence_rules.items()
+        for name, rule in CONFIDENCE_RULES.items()
     }
     learned = routers.LearnedRouter()
     scores_val = learned.out_of_fold_scores(family.proba_val, family.correct_val)
@@ -311,6 +325,12 @@ def _run(name, states, target_accuracy, cost_kind):
     )
 
 
+def _check_family(family):
+    if not isinstance(family, Family):
+        raise ValueError(f"family must be an adaptlab.family.Family, got {type(family).__name__}.")
+    return family
+
+
 def compare_routers(family, *, target_accuracy=None, cost_kind="sequential", tiers=None, seed=0):
     """Calibrate every router on validation, report it on test, beside the oracle.
 
@@ -340,8 +360,7 @@ def compare_routers(family, *, target_accuracy=None, cost_kind="sequential", tie
     -------
     Comparison
     """
-    if not isinstance(family, Family):
-        raise ValueError(f"family must be an adaptlab.family.Family, got {type(family).__name__}.")
+    family = _check_family(family)
     cost_kind = check_cost_kind(cost_kind)
     seed = check_positive_int(seed, "seed", minimum=0)
     if target_accuracy is not None:
@@ -373,4 +392,261 @@ def compare_routers(family, *, target_accuracy=None, cost_kind="sequential", tie
         cost_kind=cost_kind,
         target_accuracy=target_accuracy,
         skipped=skipped,
+    )
+
+
+LEARNED_ROUTER = "learned router"
+
+
+@dataclass(frozen=True)
+class CascadeDesign:
+    """A cascade designed on validation by :func:`design_cascade`, measured on test.
+
+    Attributes
+    ----------
+    states : tuple of str
+        The states the cascade runs, cheapest first.
+    indices : tuple of int
+        Their positions in the family's validation Pareto frontier.
+    router : str
+        The score the cascade thresholds (a key of :data:`CONFIDENCE_RULES`,
+        or ``"learned router"``); ``"none (one state)"`` when one state
+        alone is cheapest.
+    threshold : float
+        Chosen on validation: an instance leaves at the first state whose
+        score reaches it.
+    target_accuracy : float
+        The validation accuracy the design had to reach.
+    val_accuracy, val_cost : float
+        The design on validation; cost sequential (every state run is paid).
+    point : cascade.CascadePoint
+        The design on test.
+    largest_cost, largest_accuracy : float
+        The family's largest state alone: ``R_N`` and its test accuracy.
+    oracle_cost : float
+        The least sequential cost of the exact oracle over all the family's
+        states at the design's test accuracy: what a perfect router would pay.
+    candidates : pandas.DataFrame
+        Every subset and router considered, cheapest bound first: ``states``,
+        ``oracle bound`` (the exact oracle's least validation cost at the
+        target, a lower bound for any router on that subset), ``router``,
+        ``val cost``, ``val accuracy`` and ``status``.
+    unit : str
+        The unit of every cost.
+    """
+
+    states: tuple
+    indices: tuple
+    router: str
+    threshold: float
+    target_accuracy: float
+    val_accuracy: float
+    val_cost: float
+    point: cascade.CascadePoint
+    largest_cost: float
+    largest_accuracy: float
+    oracle_cost: float
+    candidates: pd.DataFrame
+    unit: str
+
+    @property
+    def test_accuracy(self):
+        """Accuracy on test."""
+        return self.point.accuracy
+
+    @property
+    def test_cost(self):
+        """Mean sequential cost per instance on test."""
+        return self.point.sequential_cost
+
+    @property
+    def relative_accuracy(self):
+        """Test accuracy as a fraction of the largest state's."""
+        return self.test_accuracy / self.largest_accuracy
+
+    @property
+    def r_ratio(self):
+        """``R_N / test_cost``: times cheaper than the largest state alone, on test."""
+        return bounds.r_ratio(self.largest_cost, self.test_cost)
+
+    @property
+    def oracle_r_ratio(self):
+        """``R_N / oracle_cost``: what a perfect router would gain at the same accuracy."""
+        return bounds.r_ratio(self.largest_cost, self.oracle_cost)
+
+    def summary(self):
+        """The design in one readable paragraph."""
+        return (
+            f"{' -> '.join(self.states)} with the {self.router} router "
+            f"(threshold {self.threshold:.4g}): test accuracy {self.test_accuracy:.4f} "
+            f"({self.relative_accuracy:.1%} of the largest state's {self.largest_accuracy:.4f}) "
+            f"at {self.test_cost:.4g} {self.unit} per instance, R_ratio {self.r_ratio:.2f}; "
+            f"the exact oracle at that accuracy: R_ratio {self.oracle_r_ratio:.2f}."
+        )
+
+
+def _check_router_names(names):
+    known = (*CONFIDENCE_RULES, LEARNED_ROUTER)
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise ValueError(f"routers must be a list of names from {known}, got {names!r}.")
+    names = tuple(names)
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ValueError(f"routers must be names from {known}; got {unknown or 'none'}.")
+    return names
+
+
+def _design_target(family, target_accuracy, relative_target):
+    """The validation accuracy to reach: absolute, or relative to the largest state's."""
+    if target_accuracy is not None and relative_target is not None:
+        raise ValueError("Give target_accuracy or relative_target, not both.")
+    if target_accuracy is not None:
+        return check_accuracy(target_accuracy, "target_accuracy")
+    relative_target = check_fraction(0.99 if relative_target is None else relative_target,
+                                     "relative_target")
+    return relative_target * float(family.correct_val[:, -1].mean())
+
+
+def _subset_scores(subset, router):
+    """A router's scores on a subset: (validation, test); validation scores out of fold."""
+    if router == LEARNED_ROUTER:
+        learned = routers.LearnedRouter()
+        scores_val = learned.out_of_fold_scores(subset.proba_val, subset.correct_val)
+        learned.fit(subset.proba_val, subset.correct_val)
+        return scores_val, learned.scores(subset.proba_test)
+    rule = CONFIDENCE_RULES[router]
+    return rule(subset.proba_val), rule(subset.proba_test)
+
+
+def _oracle_bound(subset, target_accuracy):
+    """The exact oracle's least sequential cost at the target on validation (NaN if out of reach)."""
+    frontier = cascade.oracle_frontier(subset.correct_val, subset.sequential_costs)
+    return metrics.cost_at_accuracy(frontier.cost, frontier.accuracy,
+                                    target_accuracy=target_accuracy)
+
+
+def design_cascade(family, *, target_accuracy=None, relative_target=None, max_states=None,
+                   routers=("max probability", "margin", "entropy")):
+    """The cheapest cascade found on validation: states subset x router x threshold.
+
+    The practical counterpart of :func:`adaptlab.statespace.best_subset`
+    (Fig 5-6). A cascade through every state pays for every state it runs
+    and, calibrated to a strict target, sends most instances to the end, so
+    it can cost more than the largest state alone (lecture 6). A cascade
+    through a few well-chosen states often costs far less. This search tries
+    every subset of the family's validation Pareto frontier (up to
+    ``max_states`` states) with every router, calibrates each on validation
+    to the cheapest threshold reaching the target
+    (:func:`adaptlab.cascade.calibrate`), and keeps the cheapest.
+
+    The exact oracle prunes it: on a subset, no router can pay less than the
+    oracle that runs its states in order and stops at the first correct one
+    (:func:`adaptlab.cascade.oracle_frontier`). Subsets are visited in the
+    order of that bound, and a subset whose bound is already above the best
+    cascade found is skipped without calibrating a router. The test split is
+    used once, to measure the design chosen.
+
+    Parameters
+    ----------
+    family : Family
+        A trained family; its Pareto frontier on validation is searched.
+    target_accuracy : float in [0, 1], optional
+        The validation accuracy to reach.
+    relative_target : float in [0, 1], optional
+        Or the target as a fraction of the largest state's validation
+        accuracy; 0.99 when neither is given.
+    max_states : int, optional
+        Largest subset tried (default: every state). The search grows as
+        ``2 ** N``; the pruning keeps most subsets cheap.
+    routers : sequence of str
+        Router names: keys of :data:`CONFIDENCE_RULES` and, slower (one
+        classifier per state of every subset tried, fitted out of fold),
+        ``"learned router"``.
+
+    Returns
+    -------
+    CascadeDesign
+
+    Raises
+    ------
+    cascade.UnreachableTargetError
+        If no subset reaches the target on validation, not even with the
+        oracle.
+
+    Examples
+    --------
+    >>> from adaptlab.compare import design_cascade
+    >>> design = design_cascade(family)  # doctest: +SKIP
+    >>> design.states, design.router, round(design.r_ratio, 2)  # doctest: +SKIP
+    """
+    family = _check_family(family).pareto()
+    target_accuracy = _design_target(family, target_accuracy, relative_target)
+    max_states = check_positive_int(len(family) if max_states is None else max_states,
+                                    "max_states")
+    router_names = _check_router_names(routers)
+    subsets = [
+        family.subset(list(indices))
+        for size in range(1, min(max_states, len(family)) + 1)
+        for indices in itertools.combinations(range(len(family)), size)
+    ]
+    indices_of = {subset.names: tuple(family.names.index(n) for n in subset.names)
+                  for subset in subsets}
+    bounds_ = [_oracle_bound(subset, target_accuracy) for subset in subsets]
+    order = sorted(range(len(subsets)), key=lambda i: (np.nan_to_num(bounds_[i], nan=np.inf),
+                                                       len(subsets[i])))
+    rows, best = [], None
+    for i in order:
+        subset, bound = subsets[i], bounds_[i]
+        row = {"states": subset.names, "oracle bound": bound}
+        if np.isnan(bound):
+            rows.append({**row, "status": "target out of reach, even for the oracle"})
+            continue
+        if best is not None and bound >= best["val cost"]:
+            rows.append({**row, "status": "pruned: oracle bound above the best cascade"})
+            continue
+        names = router_names if len(subset) > 1 else ("none (one state)",)
+        for router in names:
+            if len(subset) == 1:  # nothing to route: the state answers every instance
+                scores_val, scores_test = np.ones((len(subset.y_val), 1)), np.ones((len(subset.y_test), 1))
+            else:
+                scores_val, scores_test = _subset_scores(subset, router)
+            try:
+                threshold = cascade.calibrate(scores_val, subset.correct_val, subset.costs,
+                                              target_accuracy=target_accuracy,
+                                              sequential_costs=subset.sequential_costs)
+            except cascade.UnreachableTargetError:
+                rows.append({**row, "router": router, "status": "router misses the target"})
+                continue
+            val = cascade.operating_point(scores_val, subset.correct_val, subset.costs, threshold,
+                                          sequential_costs=subset.sequential_costs)
+            result = {**row, "router": router, "val cost": val.sequential_cost,
+                      "val accuracy": val.accuracy, "status": "calibrated"}
+            rows.append(result)
+            if best is None or val.sequential_cost < best["val cost"]:
+                best = {**result, "subset": subset, "threshold": threshold,
+                        "scores_test": scores_test}
+    if best is None:
+        raise cascade.UnreachableTargetError(
+            f"No subset of states reaches the validation target {target_accuracy:.4f}."
+        )
+    subset = best["subset"]
+    point = cascade.operating_point(best["scores_test"], subset.correct_test, subset.costs,
+                                    best["threshold"], sequential_costs=subset.sequential_costs)
+    frontier = cascade.oracle_frontier(family.correct_test, family.sequential_costs)
+    return CascadeDesign(
+        states=subset.names,
+        indices=indices_of[subset.names],
+        router=best["router"],
+        threshold=best["threshold"],
+        target_accuracy=target_accuracy,
+        val_accuracy=best["val accuracy"],
+        val_cost=best["val cost"],
+        point=point,
+        largest_cost=float(family.costs[-1]),
+        largest_accuracy=float(family.accuracies[-1]),
+        oracle_cost=metrics.cost_at_accuracy(frontier.cost, frontier.accuracy,
+                                             target_accuracy=point.accuracy),
+        candidates=pd.DataFrame(rows, columns=["states", "oracle bound", "router", "val cost",
+                                               "val accuracy", "status"]),
+        unit=family.unit,
     )

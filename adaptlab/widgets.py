@@ -1,12 +1,22 @@
 """ipywidgets explorers: move a knob, watch the operating point move under the bounds.
 
-The figure is drawn once, on an ipympl canvas (matplotlib's own Jupyter
-widget, a course requirement). A change of threshold moves one marker and
-repaints only it over the saved picture of the rest (blitting: a full draw of
-this figure takes hundreds of milliseconds, mostly text); a change of router
-restyles the curves in place and redraws the figure. The pure part, what the
-marker and the readout show for a router and a point of its curve, is
-:func:`describe_point`.
+Three explorers, each a VBox of controls, a readout and one figure:
+
+* :func:`threshold_explorer` (lecture 6): a router's threshold, its operating
+  point against the oracle frontier and the bounds;
+* :func:`alpha_explorer` (lecture 3): the simulator's correlation and the
+  constant α of Eq 8, the exact oracle and the constant-α point side by side;
+* :func:`state_space_designer` (lecture 7): tick states and choose k, the
+  bounds of Eq 9-13 and the best k-subset follow.
+
+Each figure is drawn once, on an ipympl canvas (matplotlib's own Jupyter
+widget, a course requirement). A move of a knob repaints only the artists
+that move, over the saved picture of the rest (blitting: a full draw of these
+figures takes hundreds of milliseconds, mostly text); a change that moves
+still artists (a router's highlight, a state space's axes) asks for one full
+draw. What each explorer shows is a pure function returning a small frozen
+dataclass, tested without a browser: :func:`describe_point`,
+:func:`describe_alpha`, :func:`describe_design`.
 """
 from __future__ import annotations
 
@@ -30,8 +40,15 @@ __all__ = ["INFINITE_THRESHOLD", "RouterPoint", "describe_point", "threshold_opt
 INFINITE_THRESHOLD = "∞ (every input reaches the largest state)"
 
 
+class _Readout:
+    """A result whose ``str`` is its readout, :meth:`describe`."""
+
+    def __str__(self):
+        return self.describe()
+
+
 @dataclass(frozen=True)
-class RouterPoint:
+class RouterPoint(_Readout):
     """One router at one point of its test curve, against the largest state.
 
     ``(cost, accuracy)`` is where the explorer's marker sits; ``str(point)``
@@ -101,9 +118,6 @@ class RouterPoint:
             f"{self.cost_kind} cost {self.cost:.3g} {self.unit} per input, {price}; "
             f"{self.share_to_largest:.0%} of inputs reach the largest state."
         )
-
-    def __str__(self):
-        return self.describe()
 
 
 def _check_router(comparison, router):
@@ -409,7 +423,7 @@ def threshold_explorer(comparison, *, router="max probability", positions=301):
 
 
 @dataclass(frozen=True)
-class AlphaPoint:
+class AlphaPoint(_Readout):
     """The constant-α bound and the exact oracle of simulated models, side by side.
 
     ``str(point)`` is the α explorer's readout. Both points are measured
@@ -473,9 +487,6 @@ class AlphaPoint:
             f"Constant α = {self.alpha:.2f} (Eq 8): {self.bound_cost:.3g} {self.unit}, R_ratio "
             f"{self.bound_r_ratio:.2f}×, ΔA {100 * self.bound_delta_a:+.2f} pp."
         )
-
-    def __str__(self):
-        return self.describe()
 
 
 def _simulated_space(space, n_instances):
@@ -554,8 +565,8 @@ def describe_alpha(space, correlation, alpha, *, n_instances=20_000, seed=0):
     Examples
     --------
     >>> point = describe_alpha(([1.0, 10.0], [0.6, 0.8]), 1.0, 1.0, n_instances=1000)
-    >>> point.oracle_cost == point.bound_cost == 2.8  # nested errors: Eq 9 is exact
-    True
+    >>> round(point.oracle_cost, 6), round(point.bound_cost, 6)  # nested errors: Eq 9 is exact
+    (2.8, 2.8)
     """
     n_instances = check_positive_int(n_instances, "n_instances")
     space = _simulated_space(space, n_instances)
@@ -715,11 +726,11 @@ def alpha_explorer(space, *, correlation=0.8, alpha=1.0, n_instances=20_000,
                          seed=seed, canvas=canvas)
 
 
-# ---------------------------------------------------------------- the state-space designer (lecture 7)
+# ---------------------------------------------------------------- state-space designer (lecture 7)
 
 
 @dataclass(frozen=True)
-class Design:
+class Design(_Readout):
     """The bounds of a ticked set of states, its best k-subset and the smallest-state rule.
 
     ``str(design)`` is the state-space designer's readout. Every cost is a
@@ -822,9 +833,6 @@ class Design:
             )
         return "\n".join(lines)
 
-    def __str__(self):
-        return self.describe()
-
 
 def _check_ticked(space, ticked):
     """Indices of the ticked states, by cost."""
@@ -865,10 +873,12 @@ def describe_design(space, ticked, k, *, n_classes=None):
 
     Examples
     --------
-    >>> space = StateSpace(["s", "m", "l"], [1.0, 2.0, 10.0], [0.6, 0.7, 0.8])
+    >>> space = StateSpace(["s", "m", "l"], [1.0, 2.0, 10.0], [0.6, 0.75, 0.8])
     >>> design = describe_design(space, ["s", "m", "l"], 2, n_classes=10)
-    >>> design.best, round(design.conservative_cost, 6), round(design.smallest_limit, 4)
-    (('m', 'l'), 2.0, 1.6667)
+    >>> design.best, round(design.best_cost, 6), round(design.conservative_cost, 6)
+    (('m', 'l'), 2.4, 1.6)
+    >>> round(design.smallest_limit, 6)  # (0.6 - 1/10) / (1 - 0.8 + 0.6) * R_2
+    1.25
     """
     if not isinstance(space, StateSpace):
         raise ValueError(

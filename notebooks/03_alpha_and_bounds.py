@@ -361,6 +361,32 @@ print(f"exact oracle: {knob_exact.selection_cost:.3f} GFLOPs, accuracy {knob_exa
 # </details>
 
 # %% [markdown]
+# ### Interactive demo 3.1 — both knobs at once
+#
+# The cell above simulates anew for every value you type. The α explorer simulates the family
+# once per stop of its correlation slider (21 stops, a second or two), then moves the star (the
+# exact oracle of the simulation) and the diamond (the constant-α point of Eq 8) as you drag
+# either slider. Below the plane, the measured $\alpha_i$ and the slider's constant α; the
+# readout gives $R_\text{ratio}$ and $\Delta A$ of both.
+#
+# **Try it:** at correlation 0.80, drag the constant α until the diamond reaches the star's
+# accuracy. Which measured α does that α equal, and is the diamond then left or right of the
+# star? Then move the correlation to 1.00 and the α to 1.00.
+#
+# <details><summary>Our answer</summary>
+#
+# $\alpha_N$, the readout's $\alpha_N$: the oracle's accuracy depends on it alone. The diamond
+# then sits left of the star, cheaper, because the middle states' measured $\alpha_i$ are
+# larger than $\alpha_N$ (the Think above). At correlation 1 and α = 1 they meet on the
+# square: with nested errors Eq 9 is exact.
+# </details>
+
+# %%
+from adaptlab.widgets import alpha_explorer
+
+alpha_explorer(published, correlation=0.8, alpha=1.0)
+
+# %% [markdown]
 # ## 4. Guessing α: the constant-α line (Eq 8) and α = 1 (Eq 9)
 # *Estimated time to here: 28 min.*
 #

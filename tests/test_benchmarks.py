@@ -10,7 +10,8 @@ SMALL = {
     "bench_bounds.py": ["--instances", "2000", "--repeats", "1"],
     "bench_routers.py": ["--instances", "2000", "--images", "1000", "--no-torch"],
     "bench_cli.py": ["--models", "300", "--compare-models", "100", "--repeats", "1"],
-    "bench_widgets.py": ["--images", "1000", "--moves", "5", "--rebuilds", "2"],
+    "bench_widgets.py": ["--images", "1000", "--instances", "2000", "--moves", "5",
+                         "--rebuilds", "2"],
 }
 
 

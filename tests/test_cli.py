@@ -100,6 +100,16 @@ def test_bounds_report_wants_a_state_space():
         bounds_report([1.0, 2.0])
 
 
+def assert_one_line_and_exit_2(argv, capsys, message):
+    """main(argv) exits with status 2 and one line on stderr that contains message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
+    assert message in err
+
+
 @pytest.fixture
 def files(tmp_path):
     """Named bad inputs for MODELS.csv, written on demand."""
@@ -147,12 +157,7 @@ def files(tmp_path):
 ])
 def test_bad_input_is_one_line_and_exit_2(files, capsys, argv, message):
     argv = [re.sub(r"\{(.+)\}", lambda kind: files(kind.group(1)), word) for word in argv]
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("adaptlab: error: ") and err.count("\n") == 1
-    assert message in err
+    assert_one_line_and_exit_2(argv, capsys, message)
 
 
 @pytest.mark.parametrize("content, arguments, message", [
@@ -178,3 +183,74 @@ def test_help_explains_the_columns():
         [sys.executable, "-m", "adaptlab", "bounds", "--help"], capture_output=True, text=True
     )
     assert run.returncode == 0 and "name, cost, accuracy" in run.stdout
+
+
+# ---------------------------------------------------------------- compare PREDICTIONS.csv
+
+EXAMPLE_PREDICTIONS = "course/examples/predictions.csv"
+
+
+def predictions_csv(path, n_instances=60):
+    """A long-format file: two models, the big one right more often and surer."""
+    rng = np.random.default_rng(0)
+    lines = ["instance,model,cost,correct,confidence"]
+    for x in range(n_instances):
+        lines.append(f"i{x},small,1,{int(rng.uniform() < 0.6)},{rng.uniform():.3f}")
+        lines.append(f"i{x},big,8,{int(rng.uniform() < 0.9)},{rng.uniform():.3f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_compare_prints_the_table_and_saves_the_figure(tmp_path, capsys):
+    figure = tmp_path / "figure.png"
+    argv = ["compare", str(predictions_csv(tmp_path / "p.csv")), "--unit", "ms",
+            "--val-share", "0.5", "--seed", "3", "--output", str(figure)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 models, 60 instances, costs in ms; validation 30, test 30.")
+    for row in ("largest state alone (big)", "exact oracle (selection)",
+                "conservative bound (Eq 9)", "confidence cascade, guarded", "random"):
+        assert row in out
+    assert f"Figure saved to {figure}." in out
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_compare_help_documents_the_format():
+    run = subprocess.run([sys.executable, "-m", "adaptlab", "compare", "--help"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0
+    for words in ("instance", "model", "cost", "correct", "confidence", "1/0 or true/false",
+                  "--val-share", "--epsilon", "--delta", "Learn then Test"):
+        assert words in run.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["compare", "{file}", "--val-share", "1.5"], "--val-share must be in [0, 1], got 1.5."),
+    (["compare", "{file}", "--val-share", "0.05"], "val_share=0.05 leaves 3 of 60 instances"),
+    (["compare", "{file}", "--seed", "-2"], "--seed must be an integer >= 0, got -2."),
+    (["compare", "{file}", "--target", "86"], "--target must be in [0, 1], got 86.0."),
+    (["compare", "{file}", "--delta", "0"], "--delta must be strictly between 0 and 1"),
+    (["compare", "{file}", "--epsilon", "2"], "--epsilon must be in [0, 1], got 2.0."),
+    (["compare", "{file}", "--cost-kind", "total"], "argument --cost-kind: invalid choice"),
+    (["compare", "{file}", "--output", "{folder}"], "is a folder; give a file name"),
+    (["compare", "{file}", "--output", "{folder}/missing/figure.png"], "cannot be written"),
+    (["compare", "{models}"], "lacks column(s) ['instance', 'model', 'correct', 'confidence']"),
+    (["compare", "{folder}"], "is a directory; give the CSV file inside it."),
+    (["compare", "https://example.com/p.csv"], "path must be a local file, got a URL"),
+])
+def test_compare_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
+    names = {"file": str(predictions_csv(tmp_path / "p.csv")), "folder": str(tmp_path),
+             "models": str(tmp_path / "models.csv")}
+    (tmp_path / "models.csv").write_text(MODELS)
+    argv = [re.sub(r"\{(\w+)\}", lambda name: names[name.group(1)], word) for word in argv]
+    assert_one_line_and_exit_2(argv, capsys, message)
+
+
+def test_compare_from_a_shell_names_a_malformed_file(tmp_path):
+    path = predictions_csv(tmp_path / "p.csv")
+    path.write_text(path.read_text().replace("i5,big,8", "i5,big,9"))
+    run = subprocess.run([sys.executable, "-m", "adaptlab", "compare", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1
+    assert "model 'big' has the costs 8 and 9" in run.stderr

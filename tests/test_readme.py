@@ -70,6 +70,22 @@ def test_bounds_command_output(capsys):
     assert output_block("bounds") == trimmed(capsys.readouterr().out)
 
 
+def test_compare_command_output(capsys):
+    main(["compare", "course/examples/predictions.csv", "--unit", "MFLOPs"])
+    assert output_block("compare") == trimmed(capsys.readouterr().out)
+
+
+def test_compare_sentences():
+    from adaptlab.predictions import compare_predictions, read_predictions
+
+    predictions = read_predictions("course/examples/predictions.csv", unit="MFLOPs")
+    runs = compare_predictions(predictions).runs
+    assert runs["confidence cascade"].threshold == runs["confidence cascade, guarded"].threshold
+    fewer = compare_predictions(predictions, val_share=0.2).runs["confidence cascade, guarded"]
+    assert fewer.threshold == float("inf")
+    assert_quoted("The example is the scikit-learn family's 8,000 validation and test images")
+
+
 @pytest.fixture(scope="module")
 def sklearn_comparison():
     """The tour's scikit-learn part: 20,000 images, seed 0 everywhere."""

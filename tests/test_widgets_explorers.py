@@ -1,4 +1,4 @@
-"""The α explorer and the state-space designer: values from the library, figures updated in place."""
+"""The α explorer and the state-space designer: library values, figures updated in place."""
 import dataclasses
 import itertools
 import sys
