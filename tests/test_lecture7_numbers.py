@@ -145,3 +145,34 @@ def test_adding_the_papers_largest_state_lifts_one_envelope_and_collapses_the_ot
     assert topped[1].conservative().r_ratio < 0.2 * only_1k.conservative().r_ratio
     assert sota.a_n - only_1k.accuracies[-1] > 0.03
     assert "it *collapses* the bound" in prose
+
+
+def test_the_designed_cascades_keep_few_states_and_sit_between_the_largest_and_the_oracle(prose):
+    pytest.importorskip("torch")
+    from adaptlab.compare import design_cascade
+    from adaptlab.data import make_cifar_like, train_val_test_split
+    from adaptlab.sklearn_family import train_sklearn_family
+    from adaptlab.torch_family import train_cnn_family
+
+    families = [
+        train_sklearn_family(train_val_test_split(make_cifar_like(6_000, seed=0), seed=0),
+                             seed=0, progress=False),
+        train_cnn_family(train_val_test_split(make_cifar_like(20_000, seed=0), seed=0), seed=0,
+                         progress=False),
+    ]
+    for family in families:
+        design = design_cascade(family)
+        frontier = family.pareto()
+        # "keeps a few states, not the whole family"
+        assert len(design.states) < len(frontier)
+        # "The cascade through every state costs more on validation than the design (here still
+        # less than the largest state alone ...)"
+        calibrated = design.candidates[design.candidates["status"] == "calibrated"]
+        every = calibrated[calibrated["states"].map(len) == len(frontier)]["val cost"].min()
+        assert design.val_cost < every < design.largest_cost
+        # "on test the design lands near it, not exactly on it"
+        assert abs(design.relative_accuracy - 0.99) < 0.02
+        # "a few times cheaper than the largest state alone ... the exact oracle ... several
+        # times cheaper still"
+        assert 2 < design.r_ratio < 5 and design.oracle_r_ratio > 3 * design.r_ratio
+    assert "The design keeps **a few states**, not the whole family" in prose
