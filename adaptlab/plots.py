@@ -5,7 +5,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
-from ._validation import as_float_array, check_correct, check_costs, check_positive_int
+from ._validation import (
+    as_float_array,
+    check_correct,
+    check_costs,
+    check_number,
+    check_positive_int,
+)
 from .compare import Comparison
 from .statespace import StateSpace
 
@@ -17,6 +23,9 @@ __all__ = [
     "two_state_cases",
     "exit_cost_bars",
     "accuracy_by_difficulty",
+    "best_subsets_plane",
+    "subset_gains",
+    "oracle_cost_by_state",
 ]
 
 
@@ -440,6 +449,181 @@ def accuracy_by_difficulty(correct, difficulty, names, *, bins=8, ax=None, title
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- lecture 7: designing states
+
+
+def _check_space(space, name="space"):
+    """A StateSpace on its Pareto frontier, or a ValueError naming ``name``."""
+    if not isinstance(space, StateSpace):
+        raise ValueError(
+            f"{name} must be an adaptlab.statespace.StateSpace, got {type(space).__name__}."
+        )
+    space.conservative()  # raises naming the dominated states, if any
+    return space
+
+
+def best_subsets_plane(space, *, sizes=(2, 3, 4, 7), log_cost=True, title=None):
+    """The best k-state subsets of a state space, one panel per k (Fig 5 of the paper).
+
+    Each panel draws every state in grey and the k states whose conservative
+    oracle (Eq 9) is cheapest (:meth:`StateSpace.best_subsets`) in colour;
+    those not in the best (k - 1)-state subset are red, like the paper's red
+    dot. The panel's title gives ``R_ratio`` of the subset.
+
+    Parameters
+    ----------
+    space : StateSpace
+        On its Pareto frontier (``space.pareto()``).
+    sizes : sequence of int
+        The subset sizes k to draw, each between 1 and ``len(space)``.
+    log_cost : bool, default=True
+        Log-scaled cost axis.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    space = _check_space(space)
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) == 0:
+        raise ValueError(f"sizes must be a non-empty sequence of subset sizes, got {sizes!r}.")
+    sizes = [check_positive_int(k, "sizes", maximum=len(space)) for k in sizes]
+    table = space.best_subsets().set_index("k")
+    columns = min(len(sizes), 4)
+    rows = -(-len(sizes) // columns)
+    figure, axes = plt.subplots(rows, columns, squeeze=False, sharex=True, sharey=True,
+                                figsize=(3.2 * columns, 2.9 * rows), layout="constrained")
+    for ax, k in zip(axes.flat, sizes):
+        chosen = list(table.loc[k, "states"])
+        before = set(table.loc[k - 1, "states"]) if k > 1 else set()
+        new = [i for i in chosen if i not in before]
+        ax.plot(space.costs, space.accuracies, ".", color="0.7", label="every state")
+        ax.plot(space.costs[chosen], space.accuracies[chosen], "o-", color="tab:blue", ms=5,
+                label=f"best {k}")
+        ax.plot(space.costs[new], space.accuracies[new], "o", color="tab:red", ms=6,
+                label=f"not in the best {k - 1}" if k > 1 else None)
+        ax.set_title(f"k = {k}: $R_{{ratio}}$ = {table.loc[k, 'r_ratio']:.1f}×", fontsize=9)
+        ax.grid(alpha=0.3)
+        if log_cost and np.all(space.costs > 0):
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+    for ax in axes.flat[len(sizes):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(f"cost ({space.unit} per instance)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("accuracy")
+    handles, labels = axes.flat[len(sizes) - 1].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def subset_gains(spaces, *, claims=None, max_states=None, ax=None, title=None):
+    """``R_ratio`` of the best k-state subset against k, per state space (Fig 6 of the paper).
+
+    Parameters
+    ----------
+    spaces : dict of str to StateSpace
+        One curve per entry, labelled by its key; each on its Pareto frontier.
+    claims : dict of str to (int or None, float), optional
+        Figures to set beside the curves, e.g. a paper's: ``(k, r_ratio)``
+        draws a marker at k, ``(None, r_ratio)`` a horizontal line (a gain
+        claimed for the whole state space).
+    max_states : int, optional
+        Largest k drawn; every k by default.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        One line per state space, its points at k = 1, 2, ...
+    """
+    if not isinstance(spaces, dict) or not spaces:
+        raise ValueError("spaces must be a non-empty dict of label -> StateSpace.")
+    checked = {str(label): _check_space(space, f"spaces[{label!r}]")
+               for label, space in spaces.items()}
+    if max_states is not None:
+        max_states = check_positive_int(max_states, "max_states")
+    claims = {} if claims is None else claims
+    if not isinstance(claims, dict):
+        raise ValueError(f"claims must be a dict of label -> (k, r_ratio), got {claims!r}.")
+    for label, claim in claims.items():
+        if not (isinstance(claim, tuple) and len(claim) == 2):
+            raise ValueError(
+                f"claims[{label!r}] must be a pair (k or None, r_ratio), got {claim!r}."
+            )
+        if claim[0] is not None:
+            check_positive_int(claim[0], f"claims[{label!r}]'s k")
+        check_number(claim[1], f"claims[{label!r}]'s r_ratio", minimum=0)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    for label, space in checked.items():
+        table = space.best_subsets()
+        if max_states is not None:
+            table = table[table["k"] <= max_states]
+        ax.plot(table["k"], table["r_ratio"], "o-", ms=4, label=label)
+    for (label, (k, value)), color in zip(claims.items(), plt.cm.Greys(np.linspace(0.5, 0.9, 9))):
+        if k is None:
+            ax.axhline(value, color=color, ls="--", lw=1, label=label)
+        else:
+            ax.plot(k, value, "^", color=color, ms=9, label=label)
+    ax.set_xlabel("number of states k (the best k-subset, largest state kept)")
+    ax.set_ylabel(r"$R_{ratio} = R_N / R_{oracle}$ ($\alpha$ = 1)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def oracle_cost_by_state(space, *, ax=None, title=None):
+    """Each state's part of the conservative oracle's cost (Eq 9), summed from the top down.
+
+    With alpha = 1 the oracle answers a share ``s_i`` of instances with state
+    i and pays ``R_oracle = sum_i s_i R_i``; state i's part is ``s_i R_i /
+    R_oracle``. A few large states at the top of an envelope usually hold most
+    of it, which is why ``R_ratio`` is ruled by them.
+
+    Parameters
+    ----------
+    space : StateSpace
+        On its Pareto frontier.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        Bars: each state's part, states 1..N from left to right; line: the
+        sum of the parts of state i and every state above it.
+    """
+    space = _check_space(space)
+    point = space.conservative()
+    if point.selection_cost <= 0:
+        raise ValueError("space's conservative oracle costs 0: no state has a part of it.")
+    part = point.exit_share * space.costs / point.selection_cost
+    from_top = np.cumsum(part[::-1])[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    positions = np.arange(1, len(space) + 1)
+    ax.bar(positions, part, color="tab:blue", label=r"state i's part, $s_i R_i / R_{oracle}$")
+    ax.step(positions, from_top, where="mid", color="tab:red",
+            label="states i..N together (from the top down)")
+    ax.set_xlabel(f"state i, by cost ({space.costs[0]:g} to {space.costs[-1]:g} {space.unit})")
+    ax.set_ylabel(r"share of $R_{oracle}$ ($\alpha$ = 1)")
+    ax.set_ylim(0, 1.05)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="center left")
     if title:
         ax.set_title(title)
     return ax

@@ -168,6 +168,13 @@ FIRST_MESSAGES["a05_torch_states"] = {
     "q3": "oracle_exit_shares returned None: did you forget the `return` line?",
     "q4": "alpha_N_exits is still the placeholder `...` (or not defined): measure it.",
 }
+FIRST_MESSAGES["a07_design"] = {
+    "q1": "two_state_cost returned nothing: replace `...` by `return` and your formula.",
+    "q2": "random_first_cost returned None: did you forget the `return` line?",
+    "q3": "granularity_savings returned None: did you forget the `return` line?",
+    "q4": "best_subset_brute returned None: did you forget the `return` line?",
+    "q5": "r_ratio_all is still the placeholder `...` (or not defined): measure it.",
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -437,6 +444,62 @@ MISTAKES["a05_torch_states"] = [
     ("q4", "gain_exits = exits_correct.any(axis=1).mean() - exits_correct[:, -1].mean()",
      "gain_exits = exits_correct.any(axis=1).mean()", "That is A_oracle itself"),
 ]
+EQ10_LINE = "return R[0] + (A[-1] - A[0]) * (R[-1] - R[0])"  # the solution of a07 q1
+MISTAKES["a07_design"] = [
+    ("q1", EQ10_LINE, "return R[0] + (A[-1] - A[0]) * R[-1]", "the extra cost is R_N - R_1"),
+    ("q1", EQ10_LINE, "return R[0] + (1 - A[0]) * (R[-1] - R[0])", "1 - A_1 is the share state 1 gets"),
+    ("q1", EQ10_LINE, "return R[0] + (A[1] - A[0]) * (R[1] - R[0])", "You used state 2"),
+    ("q1", EQ10_LINE, "return (A[-1] - A[0]) * (R[-1] - R[0])", "You left out R_1"),
+    ("q1", EQ10_LINE, "return R[0] + (A[-1] - A[0]) * (R[1] - R[0])", "You used R_2 where Eq 10 has R_N"),
+    ("q2", "return fraction * R[1]", "return fraction * R[-1]",
+     "That is the main text's Eq 11, with R_N"),
+    ("q2", "fraction = (A[0] - 1.0 / n_classes)", "fraction = (A[0])",
+     "You left out the chance term 1/C"),
+    ("q2", "/ (1.0 - A[-1] + A[0])", "/ (1.0 - A[0])", "not 1 - A_1"),
+    ("q2", "/ (1.0 - A[-1] + A[0])", "/ (A[-1] - A[0])", "not A_N - A_1"),
+    ("q2", "guess_accuracies = np.concatenate([[1.0 / n_classes], A[1:]])",
+     "guess_accuracies = A", "You kept A_1 = 0.6 for the guesser"),
+    ("q2", "guess_costs = np.concatenate([[0.0], R[1:]])", "guess_costs = R",
+     "You kept R_1 = 1 for the guesser"),
+    ("q3", "return np.diff(A) * (R[-1] - R[1:])", "return np.diff(A) * (R[-1] - R[:-1])",
+     "You used R_N - R_{i-1}"),
+    ("q3", "return np.diff(A) * (R[-1] - R[1:])", "return np.diff(A) * (R[1:] - R[0])",
+     "Those are Eq 9's terms"),
+    ("q3", "return np.diff(A) * (R[-1] - R[1:])", "return np.sum(np.diff(A) * (R[-1] - R[1:]))",
+     "That is their sum"),
+    ("q3", "return np.diff(A) * (R[-1] - R[1:])", "return np.diff(A) * (R[1:] - R[-1])",
+     "Check the sign"),
+    ("q3", "effnet.names[1 + int(np.argmax(effnet_savings))]",
+     "effnet.names[int(np.argmax(effnet_savings))]", "Off by one"),
+    ("q3", "effnet.names[1 + int(np.argmax(effnet_savings))]",
+     "effnet.names[1 + int(np.argmin(effnet_savings))]", "That state saves the LEAST"),
+    ("q4", "itertools.combinations(range(last), k - 1):\n        states = list(rest) + [last]",
+     "itertools.combinations(range(last + 1), k):\n        states = list(rest)",
+     "Your subset drops the largest state"),
+    ("q4", "if cost < best_cost:", "if best is None or cost > best_cost:", "the DEAREST"),
+    ("q4", "cost = bounds.conservative(R[states], A[states]).selection_cost",
+     "cost = bounds.two_state(R[states], A[states]).selection_cost",
+     "You ranked the subsets by Eq 10"),
+    ("q4", "combinations(range(last), k - 1)", "combinations(range(last), k)", "not k = 2"),
+    ("q4", "return np.array(best, dtype=int)", "return np.array(best, dtype=float)",
+     "should return integer indices"),
+    ("q5", "r_ratio_without_largest = timm.subset(np.arange(len(timm) - 1)).conservative().r_ratio",
+     "r_ratio_without_largest = timm.costs[-1] / timm.subset(np.arange(len(timm) - 1))"
+     ".conservative().selection_cost", "You divided the OLD R_N"),
+    ("q5", "r_ratio_without_largest = timm.subset(np.arange(len(timm) - 1)).conservative().r_ratio",
+     "r_ratio_without_largest = timm.subset(np.arange(1, len(timm))).conservative().r_ratio",
+     "without its SMALLEST state"),
+    ("q5", "top3_part = float(np.sum(point.exit_share[-3:] * timm.costs[-3:]) / point.selection_cost)",
+     "top3_part = float(np.sum(point.exit_share[-3:]))", "share of INSTANCES"),
+    ("q5", "top3_part = float(np.sum(point.exit_share[-3:] * timm.costs[-3:]) / point.selection_cost)",
+     "top3_part = float(timm.costs[-3:].sum() / timm.costs.sum())", "summed COSTS"),
+    ("q5", "top3_part = float(np.sum(point.exit_share[-3:] * timm.costs[-3:]) / point.selection_cost)",
+     "top3_part = float(np.sum(point.exit_share[:3] * timm.costs[:3]) / point.selection_cost)",
+     "the 3 SMALLEST states"),
+    ("q5", "top3_part = float(np.sum(point.exit_share[-3:] * timm.costs[-3:]) / point.selection_cost)",
+     "top3_part = float(point.exit_share[-1] * timm.costs[-1] / point.selection_cost)",
+     "the largest state alone"),
+]
 CASES = [(name, *mistake) for name, mistakes in MISTAKES.items() for mistake in mistakes]
 
 
@@ -631,3 +694,32 @@ def test_a05_rubric_quotes_the_numbers_the_notebook_prints():
     ]:
         assert quoted in text, f"the solutions should say: {quoted}"
     assert cnn.sequential_cost < shared.sequential_cost and cnn.accuracy > shared.accuracy
+
+
+def test_a07_rubric_quotes_the_numbers_the_notebook_prints():
+    from adaptlab.published import paper_table1, timm_state_space
+
+    space = timm_state_space()
+    full = space.conservative()
+    top_off = space.subset(np.arange(len(space) - 1)).conservative()
+    bottom_off = space.subset(np.arange(1, len(space))).conservative()
+    part = full.exit_share * space.costs / full.selection_cost
+    step = space.accuracies[-1] - space.accuracies[-2]
+    sota = paper_table1().set_index("family").loc["SOTA"].iloc[0]
+    text = solution_text("a07_design")
+    for quoted in [
+        f"The envelope's $R_{{ratio}}$ is about {full.r_ratio:.1f}×; without its largest state it "
+        f"is about {top_off.r_ratio:.1f}×, without its smallest about {bottom_off.r_ratio:.1f}×",
+        f"that step is {100 * step:.2f} points, so the largest state alone holds {part[-1]:.3f} of "
+        f"$R_{{oracle}}$ (= {step:.4f} × {full.r_ratio:.1f}), and the three largest "
+        f"{part[-3:].sum():.3f}",
+        f"can never exceed $1/(A_N - A_{{N-1}})$, about {1 / step:.0f}×",
+        f"its $R_N$ is {sota.r_n_gflops:,.0f} GFLOPs at {sota.a_n:.2%}",
+        f"(quotes about {part[-1]:.2f}, or {part[-3:].sum():.2f} for the top three)",
+        f"(about {full.r_ratio:.0f}, {top_off.r_ratio:.0f}, {bottom_off.r_ratio:.0f})",
+    ]:
+        assert quoted in text, f"the solutions should say: {quoted}"
+    assert f"{sota.r_ratio}×" in text  # the paper's 121.77x
+    # "cuts R_N by less than a tenth but R_oracle by almost half"
+    assert 0.9 < top_off.largest_cost / full.largest_cost < 1
+    assert 0.4 < 1 - top_off.selection_cost / full.selection_cost < 0.5
