@@ -17,6 +17,7 @@ __all__ = [
     "two_state_cases",
     "exit_cost_bars",
     "accuracy_by_difficulty",
+    "abc_vs_confidence",
 ]
 
 
@@ -442,4 +443,55 @@ def accuracy_by_difficulty(correct, difficulty, names, *, bins=8, ax=None, title
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
     if title:
         ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- lecture 6: ABC at equal cost
+
+
+def abc_vs_confidence(result, *, ax=None, log_cost=True, title=None):
+    """ABC's test points against each confidence rule's whole test curve (lecture 6).
+
+    Each rule is a line (every threshold on test); ABC, whose agreement takes a
+    few values, is a few points joined by a dashed line. Circled markers are
+    the thresholds calibrated on validation; the grey square is the largest
+    model alone. At any cost, the higher curve is the better router there.
+
+    Parameters
+    ----------
+    result : adaptlab.ensembles.EqualCost
+        From :func:`adaptlab.ensembles.compare_at_equal_cost`.
+    ax : matplotlib Axes, optional
+    log_cost : bool, default=True
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .ensembles import EqualCost
+
+    if not isinstance(result, EqualCost):
+        raise ValueError(
+            "result must be an adaptlab.ensembles.EqualCost (from compare_at_equal_cost), "
+            f"got {type(result).__name__}."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    kind = result.cost_kind
+    colors = plt.cm.tab10(np.linspace(0, 1, 10))
+    for color, run in zip(colors[[0, 2, 4]], result.runs.values()):
+        ax.plot(run.curve.cost_of(kind), run.curve.accuracy, color=color, lw=1.3,
+                label=f"{run.name} over single models")
+        ax.plot(run.point.cost_of(kind), run.point.accuracy, "o", color=color, mec="black", ms=8)
+    abc = result.abc
+    ax.plot(abc.curve.cost_of(kind), abc.curve.accuracy, "D--", color=colors[1], ms=6,
+            label="ABC over ensemble tiers")
+    ax.plot(abc.point.cost_of(kind), abc.point.accuracy, "D", color=colors[1], mec="black", ms=10)
+    ax.plot(result.largest_cost, result.largest_accuracy, "s", color="0.4", ms=8,
+            label="largest model alone")
+    ax.axhline(result.largest_accuracy, color="0.5", lw=0.8, ls=":")
+    costs = np.concatenate([abc.curve.cost_of(kind), [result.largest_cost]])
+    _finish_plane(ax, costs, f"{kind} cost per instance ({result.unit})", "test accuracy",
+                  log_cost, title, legend_title="circled: calibrated on validation")
     return ax
