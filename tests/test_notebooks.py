@@ -37,11 +37,13 @@ def train_course_models():
     the cache there (same data, same settings).
     """
     from adaptlab.data import make_cifar_like, train_val_test_split
+    from adaptlab.ensembles import train_cnn_ensembles
     from adaptlab.torch_family import train_cnn_family, train_early_exit
 
     splits = train_val_test_split(make_cifar_like(20_000, seed=0), seed=0)
     train_cnn_family(splits, seed=0, progress=False)
     train_early_exit(splits, seed=0, progress=False)
+    train_cnn_ensembles(splits, seed=0, progress=False)  # lecture 6: seeds 1 and 2 of two CNNs
 
 
 @pytest.fixture(scope="session")
