@@ -302,7 +302,8 @@ def _stack(families, names):
 
 
 def train_cnn_ensembles(splits, channels=((4, 8), (8, 16, 32)), *, n_members=3,
-                        last=(24, 48, 96), seed=0, cache_dir=None, progress=True, **training):
+                        last=(24, 48, 96), seed=0, family=None, cache_dir=None, progress=True,
+                        **training):
     """Train ABC's tiers from the CNN family: ``n_members`` seeds of each architecture.
 
     Member k of a tier is the CNN ``channels[i]`` trained by
@@ -323,6 +324,12 @@ def train_cnn_ensembles(splits, channels=((4, 8), (8, 16, 32)), *, n_members=3,
     last : sequence of int, default=(24, 48, 96)
         The CNN that answers alone, last: dearer than each tier's CNN.
     seed : int, default=0
+    family : Family, optional
+        ``train_cnn_family(splits, seed=seed)``'s family, if you have it: its
+        CNNs of ``channels`` and ``last`` are member 0 and the last tier, taken
+        from it instead of being evaluated again (evaluating the largest CNN
+        on both splits is most of a cached call's time). It must hold them by
+        name, on the same splits, trained with the same ``seed``.
     cache_dir : str or Path, optional
     progress : bool, default=True
     **training
@@ -345,15 +352,35 @@ def train_cnn_ensembles(splits, channels=((4, 8), (8, 16, 32)), *, n_members=3,
     if last in channels:
         raise ValueError(f"last must not be one of channels, got {last!r} in both.")
     train = dict(cache_dir=cache_dir, progress=progress, **training)
-    first = train_cnn_family(splits, (*channels, last), seed=seed, **train)  # checks the order
+    configs = [ConvNetConfig(widths) for widths in (*channels, last)]
+    if family is None:
+        first = train_cnn_family(splits, (*channels, last), seed=seed, **train)  # checks the order
+    else:
+        first = _base_states(family, [config.name for config in configs], splits)
     others = [train_cnn_family(splits, channels, seed=seed + k, **train)
               for k in range(1, n_members)]
     order = [(k, i) for i in range(len(channels)) for k in range(n_members)]
     members = [(first if k == 0 else others[k - 1]).subset([i]) for k, i in order]
-    names = [f"{ConvNetConfig(channels[i]).name} seed {seed + k}" for k, i in order]
-    family = _stack([*members, first.subset([len(channels)])],
-                    [*names, f"{ConvNetConfig(last).name} seed {seed}"])
-    return Ensembles(family=family, tiers=_tiers([n_members] * len(channels) + [1]))
+    names = [f"{configs[i].name} seed {seed + k}" for k, i in order]
+    stacked = _stack([*members, first.subset([len(channels)])],
+                     [*names, f"{configs[-1].name} seed {seed}"])
+    return Ensembles(family=stacked, tiers=_tiers([n_members] * len(channels) + [1]))
+
+
+def _base_states(family, names, splits):
+    """The states ``names`` of a CNN family evaluated on ``splits``, in that order."""
+    if not isinstance(family, Family):
+        raise ValueError(f"family must be an adaptlab.family.Family, got {type(family).__name__}.")
+    if not (np.array_equal(family.y_val, splits.val.labels)
+            and np.array_equal(family.y_test, splits.test.labels)):
+        raise ValueError("family must be evaluated on splits (their labels differ).")
+    missing = [name for name in names if name not in family.names]
+    if missing:
+        raise ValueError(f"family lacks the CNNs {missing}; it holds {list(family.names)}.")
+    indices = [family.names.index(name) for name in names]
+    if indices != sorted(indices):
+        raise ValueError(f"channels and last must be ordered by cost, cheapest first: {names}.")
+    return family.subset(indices)
 
 
 # ---------------------------------------------------------------- ABC vs confidence at equal cost

@@ -154,11 +154,23 @@ def test_cnn_ensembles_from_the_cached_family(tmp_path):
     assert np.ptp(ensembles.family.costs[:3]) == 0
     seed_1 = train_cnn_family(splits, ((8,),), seed=1, cache_dir=tmp_path, **FAST)  # cached
     np.testing.assert_allclose(ensembles.family.proba_test[:, 1], seed_1.proba_test[:, 0])
+    reused = train_cnn_ensembles(splits, ((8,),), last=(8, 16), cache_dir=tmp_path,
+                                 family=train_cnn_family(splits, ((8,), (8, 16)),
+                                                         cache_dir=tmp_path, **FAST), **FAST)
+    np.testing.assert_array_equal(reused.family.proba_val, ensembles.family.proba_val)
+    assert reused.family.names == ensembles.family.names
+    other = coloured_squares(n=480, seed=1)
     for kwargs, says in [({"last": (8,)}, "last must not be one of channels"),
+                         ({"family": "f"}, "family must be an adaptlab.family.Family"),
+                         ({"family": seed_1}, r"family lacks the CNNs \['cnn-8-16'\]"),
+                         ({"family": train_cnn_family(train_val_test_split(other, seed=0),
+                                                      ((8,), (8, 16)), cache_dir=tmp_path,
+                                                      **FAST)}, "evaluated on splits"),
                          ({"channels": ()}, "channels must be a non-empty sequence"),
                          ({"n_members": 1}, "n_members must be an integer >= 2")]:
         with pytest.raises(ValueError, match=says):
-            train_cnn_ensembles(splits, **{"channels": ((8,),), **kwargs}, cache_dir=tmp_path,
+            train_cnn_ensembles(splits, **{"channels": ((8,),), "last": (8, 16), **kwargs},
+                                cache_dir=tmp_path,
                                 **FAST)
 
 
