@@ -7,6 +7,7 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 from ._validation import as_float_array, check_correct, check_costs, check_positive_int
 from .compare import Comparison
+from .ensembles import EqualCost
 from .statespace import StateSpace
 
 __all__ = [
@@ -469,8 +470,6 @@ def abc_vs_confidence(result, *, ax=None, log_cost=True, title=None):
     -------
     matplotlib Axes
     """
-    from .ensembles import EqualCost
-
     if not isinstance(result, EqualCost):
         raise ValueError(
             "result must be an adaptlab.ensembles.EqualCost (from compare_at_equal_cost), "
