@@ -17,10 +17,11 @@ tiers the method needs and compares them fairly with confidence cascades.
   every operating point beside what each confidence rule reaches *at the same
   cost* (:class:`EqualCost`).
 
-``compare.default_tiers`` groups the *unlike* states of one family (a 0.36
-accurate model votes with a 0.68 one), which is not ABC: their agreement
-says little, and on the course's families that ABC costs as much as the
-random router. Ensembles of equals are what the method assumes.
+``compare.default_tiers`` groups the *unlike* states of one family (the
+nearest-centroid classifier votes with models nearly twice as accurate),
+which is not ABC: their agreement says little, and on the course's families
+that ABC costs as much as the random router. Ensembles of equals are what
+the method assumes.
 
 Lecture 6 measures both on the tour's data.
 """
@@ -310,9 +311,8 @@ def train_cnn_ensembles(splits, channels=((4, 8), (8, 16, 32)), *, n_members=3,
     :func:`adaptlab.torch_family.train_cnn_family` with seed ``seed + k``
     (initial weights and minibatch order); every member is cached on disk, so
     a second call only loads them. Member 0 and ``last`` are the CNNs of
-    ``train_cnn_family(splits, seed=seed)``. On ``make_cifar_like(20_000)`` the
-    default trains four small CNNs beyond the course's family, about 15 s on
-    an idle 2-core machine.
+    ``train_cnn_family(splits, seed=seed)``. Beyond those, the default trains
+    ``n_members - 1`` seeds of the two smallest CNNs, once.
 
     Parameters
     ----------
