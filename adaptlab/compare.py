@@ -266,6 +266,20 @@ def default_tiers(costs):
         tiers[i:i + 2] = [tiers[i] + tiers[i + 1]]
 
 
+def _agreement_states(family, tiers):
+    """ABC's :class:`RouterStates`: its tiers' agreement, majority-vote correctness and costs."""
+    abc_val = routers.agreement(family.proba_val, tiers, family.costs)
+    abc_test = routers.agreement(family.proba_test, tiers, family.costs)
+    return RouterStates(
+        scores_val=abc_val.scores,
+        scores_test=abc_test.scores,
+        correct_val=abc_val.predictions == family.y_val[:, None],
+        correct_test=abc_test.predictions == family.y_test[:, None],
+        costs=abc_test.costs,
+        sequential_costs=np.cumsum(abc_test.costs),
+    )
+
+
 def _router_states(family, tiers, seed):
     """Per router, what it routes between: :class:`RouterStates` on both splits.
 
@@ -285,16 +299,7 @@ def _router_states(family, tiers, seed):
         scores_val=scores_val, scores_test=learned.scores(family.proba_test), **same
     )
     if tiers is not None:
-        abc_val = routers.agreement(family.proba_val, tiers, family.costs)
-        abc_test = routers.agreement(family.proba_test, tiers, family.costs)
-        states["ABC agreement"] = RouterStates(
-            scores_val=abc_val.scores,
-            scores_test=abc_test.scores,
-            correct_val=abc_val.predictions == family.y_val[:, None],
-            correct_test=abc_test.predictions == family.y_test[:, None],
-            costs=abc_test.costs,
-            sequential_costs=np.cumsum(abc_test.costs),
-        )
+        states["ABC agreement"] = _agreement_states(family, tiers)
     n_val, n_test, n_states = len(family.y_val), len(family.y_test), len(family)
     states["random"] = RouterStates(
         scores_val=routers.random_scores(n_val, n_states, seed=seed),

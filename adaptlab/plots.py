@@ -13,6 +13,7 @@ from ._validation import (
     check_positive_int,
 )
 from .compare import Comparison
+from .ensembles import EqualCost
 from .statespace import StateSpace
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "best_subsets_plane",
     "subset_gains",
     "oracle_cost_by_state",
+    "abc_vs_confidence",
 ]
 
 
@@ -626,4 +628,53 @@ def oracle_cost_by_state(space, *, ax=None, title=None):
     ax.legend(fontsize=8, loc="center left")
     if title:
         ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- lecture 6: ABC at equal cost
+
+
+def abc_vs_confidence(result, *, ax=None, log_cost=True, title=None):
+    """ABC's test points against each confidence rule's whole test curve (lecture 6).
+
+    Each rule is a line (every threshold on test); ABC, whose agreement takes a
+    few values, is a few points joined by a dashed line. Circled markers are
+    the thresholds calibrated on validation; the grey square is the largest
+    model alone. At any cost, the higher curve is the better router there.
+
+    Parameters
+    ----------
+    result : adaptlab.ensembles.EqualCost
+        From :func:`adaptlab.ensembles.compare_at_equal_cost`.
+    ax : matplotlib Axes, optional
+    log_cost : bool, default=True
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not isinstance(result, EqualCost):
+        raise ValueError(
+            "result must be an adaptlab.ensembles.EqualCost (from compare_at_equal_cost), "
+            f"got {type(result).__name__}."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    kind = result.cost_kind
+    colors = plt.cm.tab10(np.linspace(0, 1, 10))
+    for color, run in zip(colors[[0, 2, 4]], result.runs.values()):
+        ax.plot(run.curve.cost_of(kind), run.curve.accuracy, color=color, lw=1.3,
+                label=f"{run.name} over single models")
+        ax.plot(run.point.cost_of(kind), run.point.accuracy, "o", color=color, mec="black", ms=8)
+    abc = result.abc
+    ax.plot(abc.curve.cost_of(kind), abc.curve.accuracy, "D--", color=colors[1], ms=6,
+            label="ABC over ensemble tiers")
+    ax.plot(abc.point.cost_of(kind), abc.point.accuracy, "D", color=colors[1], mec="black", ms=10)
+    ax.plot(result.largest_cost, result.largest_accuracy, "s", color="0.4", ms=8,
+            label="largest model alone")
+    ax.axhline(result.largest_accuracy, color="0.5", lw=0.8, ls=":")
+    costs = np.concatenate([abc.curve.cost_of(kind), [result.largest_cost]])
+    _finish_plane(ax, costs, f"{kind} cost per instance ({result.unit})", "test accuracy",
+                  log_cost, title, legend_title="circled: calibrated on validation")
     return ax

@@ -175,6 +175,12 @@ FIRST_MESSAGES["a07_design"] = {
     "q4": "best_subset_brute returned None: did you forget the `return` line?",
     "q5": "r_ratio_all is still the placeholder `...` (or not defined): measure it.",
 }
+FIRST_MESSAGES["a06_routers"] = {
+    "q1": "margin_scores returned None: did you forget the `return` line?",
+    "q2": "cascade_point returned None: did you forget to return the pair (accuracy, sequential_cost)?",
+    "q3": "cheapest_threshold returned None on a target that can be reached",
+    "q4": "agreement_share returned None: did you forget the `return` line?",
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -499,6 +505,50 @@ MISTAKES["a07_design"] = [
     ("q5", "top3_part = float(np.sum(point.exit_share[-3:] * timm.costs[-3:]) / point.selection_cost)",
      "top3_part = float(point.exit_share[-1] * timm.costs[-1] / point.selection_cost)",
      "the largest state alone"),
+]
+MISTAKES["a06_routers"] = [
+    ("q1", "return ordered[..., -1] - ordered[..., -2]", "return ordered[..., -1] - ordered[..., 0]",
+     "the LOWEST probability"),
+    ("q1", "return ordered[..., -1] - ordered[..., -2]", "return ordered[..., -1]",
+     "Those are the top probabilities"),
+    ("q1", "return ordered[..., -1] - ordered[..., -2]", "return ordered[..., -2] - ordered[..., -1]",
+     "Check the sign"),
+    ("q1", "return (proba * np.log(safe)).sum(axis=2)", "return (proba * np.log(proba)).sum(axis=2)",
+     "You returned NaN"),
+    ("q1", "return (proba * np.log(safe)).sum(axis=2)", "return -(proba * np.log(safe)).sum(axis=2)",
+     "Check the sign"),
+    ("q1", "return (proba * np.log(safe)).sum(axis=2)",
+     "return (proba * np.log2(safe)).sum(axis=2)", "log base 2"),
+    ("q2", "may_exit = np.column_stack([scores[:, :-1] >= threshold, np.ones(n, dtype=bool)])",
+     "may_exit = scores[:, :-1] >= threshold", "argmax of an all-False row is 0"),
+    ("q2", "sequential_cost = np.cumsum(costs)[exits].mean()",
+     "sequential_cost = costs[exits].mean()", "3.5 is the selection cost"),
+    ("q2", "scores[:, :-1] >= threshold, np.ones", "scores[:, :-1] > threshold, np.ones",
+     "use >=, not >"),
+    ("q2", "accuracy = correct[np.arange(n), exits].mean()", "accuracy = correct[:, -1].mean()",
+     "0.75 is the last state's accuracy"),
+    ("q3", "if accuracy >= target_accuracy and cost < best_cost:",
+     "if accuracy > target_accuracy and cost < best_cost:", "reaching means >="),
+    ("q3", "best, best_cost = float(threshold), cost", "best = float(threshold)",
+     "keep the cost of the best threshold so far"),
+    ("q3", "if accuracy >= target_accuracy and cost < best_cost:", "if cost < best_cost:",
+     "misses the target"),
+    ("q3", "calibrated = cheapest_threshold(scores_val, correct_val, costs, correct_val[:, -1].mean())",
+     "calibrated = cheapest_threshold(scores_test, correct_test, costs, "
+     "correct_test[:, -1].mean())", "You calibrated on the test split"),
+    ("q3", "test_accuracy = cascade_point(scores_test, correct_test, costs, calibrated)[0]",
+     "test_accuracy = cascade_point(scores_val, correct_val, costs, calibrated)[0]",
+     "report the calibrated threshold on the test split"),
+    ("q4", "return counts.max(axis=1) / member_proba.shape[1]",
+     "return counts.max(axis=1) == member_proba.shape[1]", "whether the members are unanimous"),
+    ("q4", "return counts.max(axis=1) / member_proba.shape[1]", "return counts.max(axis=1)",
+     "Divide the votes"),
+    ("q4", "return counts.max(axis=1) / member_proba.shape[1]",
+     "return (votes == votes[:, :1]).mean(axis=1)", "agreement with the first member"),
+    ("q4", "return counts.max(axis=1) / member_proba.shape[1]",
+     "return member_proba.max(axis=2).mean(axis=1)", "mean top probabilities"),
+    ("q4", "unanimous_share = float(np.mean(agreement_share(tier_proba) == 1.0))",
+     "unanimous_share = float(np.mean(agreement_share(tier_proba) >= 0.6))", "a majority (2 of 3)"),
 ]
 CASES = [(name, *mistake) for name, mistakes in MISTAKES.items() for mistake in mistakes]
 

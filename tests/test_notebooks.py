@@ -36,10 +36,12 @@ def train_course_models(splits):
     Keep this in step with the notebooks: a model trained here is loaded from
     the cache there (same data, same settings).
     """
+    from adaptlab.ensembles import train_cnn_ensembles
     from adaptlab.torch_family import train_cnn_family, train_early_exit
 
     train_cnn_family(splits, seed=0, progress=False)
     train_early_exit(splits, seed=0, progress=False)
+    train_cnn_ensembles(splits, seed=0, progress=False)  # lecture 6: seeds 1 and 2 of two CNNs
 
 
 @pytest.fixture(scope="session")
