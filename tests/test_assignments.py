@@ -773,3 +773,9 @@ def test_a07_rubric_quotes_the_numbers_the_notebook_prints():
     # "cuts R_N by less than a tenth but R_oracle by almost half"
     assert 0.9 < top_off.largest_cost / full.largest_cost < 1
     assert 0.4 < 1 - top_off.selection_cost / full.selection_cost < 0.5
+
+
+def test_the_exercises_guide_lists_every_assignment():
+    guide = (ROOT / "exercises" / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in NAMES if f"`{name}/{name}.ipynb`" not in guide]
+    assert not missing, f"exercises/README.md does not list {missing}"
