@@ -512,22 +512,38 @@ def _design_target(family, target_accuracy, relative_target):
     return relative_target * float(family.correct_val[:, -1].mean())
 
 
-def _subset_scores(subset, router):
-    """A router's scores on a subset: (validation, test); validation scores out of fold."""
-    if router == LEARNED_ROUTER:
-        learned = routers.LearnedRouter()
-        scores_val = learned.out_of_fold_scores(subset.proba_val, subset.correct_val)
-        learned.fit(subset.proba_val, subset.correct_val)
-        return scores_val, learned.scores(subset.proba_test)
-    rule = CONFIDENCE_RULES[router]
-    return rule(subset.proba_val), rule(subset.proba_test)
+class _Search:
+    """The family's arrays, computed once, that every subset of the search slices."""
 
+    def __init__(self, family, router_names):
+        self.family = family
+        self.correct_val, self.correct_test = family.correct_val, family.correct_test
+        self.scores = {
+            name: (CONFIDENCE_RULES[name](family.proba_val), CONFIDENCE_RULES[name](family.proba_test))
+            for name in router_names if name != LEARNED_ROUTER
+        }
 
-def _oracle_bound(subset, target_accuracy):
-    """The exact oracle's least sequential cost at the target on validation (NaN if out of reach)."""
-    frontier = cascade.oracle_frontier(subset.correct_val, subset.sequential_costs)
-    return metrics.cost_at_accuracy(frontier.cost, frontier.accuracy,
-                                    target_accuracy=target_accuracy)
+    def oracle_bound(self, indices, target_accuracy):
+        """The exact oracle's least sequential cost at the target on validation (NaN if out of
+        reach): no router can pay less on these states."""
+        frontier = cascade.oracle_frontier(self.correct_val[:, indices],
+                                           self.family.cascade_costs(indices))
+        return metrics.cost_at_accuracy(frontier.cost, frontier.accuracy,
+                                        target_accuracy=target_accuracy)
+
+    def scores_of(self, indices, router):
+        """A router's scores on the states at ``indices``: (validation, test); validation
+        scores of a learned router are out of fold."""
+        if len(indices) == 1:  # nothing to route: the state answers every instance
+            return np.ones((len(self.correct_val), 1)), np.ones((len(self.correct_test), 1))
+        if router == LEARNED_ROUTER:
+            proba_val = self.family.proba_val[:, indices]
+            learned = routers.LearnedRouter()
+            scores_val = learned.out_of_fold_scores(proba_val, self.correct_val[:, indices])
+            learned.fit(proba_val, self.correct_val[:, indices])
+            return scores_val, learned.scores(self.family.proba_test[:, indices])
+        scores_val, scores_test = self.scores[router]
+        return scores_val[:, indices], scores_test[:, indices]
 
 
 def design_cascade(family, *, target_accuracy=None, relative_target=None, max_states=None,
@@ -589,58 +605,56 @@ def design_cascade(family, *, target_accuracy=None, relative_target=None, max_st
     max_states = check_positive_int(len(family) if max_states is None else max_states,
                                     "max_states")
     router_names = _check_router_names(routers)
+    search = _Search(family, router_names)
     subsets = [
-        family.subset(list(indices))
+        list(indices)
         for size in range(1, min(max_states, len(family)) + 1)
         for indices in itertools.combinations(range(len(family)), size)
     ]
-    indices_of = {subset.names: tuple(family.names.index(n) for n in subset.names)
-                  for subset in subsets}
-    bounds_ = [_oracle_bound(subset, target_accuracy) for subset in subsets]
+    bounds_ = [search.oracle_bound(indices, target_accuracy) for indices in subsets]
     order = sorted(range(len(subsets)), key=lambda i: (np.nan_to_num(bounds_[i], nan=np.inf),
                                                        len(subsets[i])))
     rows, best = [], None
     for i in order:
-        subset, bound = subsets[i], bounds_[i]
-        row = {"states": subset.names, "oracle bound": bound}
+        indices, bound = subsets[i], bounds_[i]
+        row = {"states": tuple(family.names[j] for j in indices), "oracle bound": bound}
         if np.isnan(bound):
             rows.append({**row, "status": "target out of reach, even for the oracle"})
             continue
         if best is not None and bound >= best["val cost"]:
             rows.append({**row, "status": "pruned: oracle bound above the best cascade"})
             continue
-        names = router_names if len(subset) > 1 else ("none (one state)",)
-        for router in names:
-            if len(subset) == 1:  # nothing to route: the state answers every instance
-                scores_val, scores_test = np.ones((len(subset.y_val), 1)), np.ones((len(subset.y_test), 1))
-            else:
-                scores_val, scores_test = _subset_scores(subset, router)
+        costs, sequential_costs = family.costs[indices], family.cascade_costs(indices)
+        for router in router_names if len(indices) > 1 else ("none (one state)",):
+            scores_val, scores_test = search.scores_of(indices, router)
+            correct_val = search.correct_val[:, indices]
             try:
-                threshold = cascade.calibrate(scores_val, subset.correct_val, subset.costs,
+                threshold = cascade.calibrate(scores_val, correct_val, costs,
                                               target_accuracy=target_accuracy,
-                                              sequential_costs=subset.sequential_costs)
+                                              sequential_costs=sequential_costs)
             except cascade.UnreachableTargetError:
                 rows.append({**row, "router": router, "status": "router misses the target"})
                 continue
-            val = cascade.operating_point(scores_val, subset.correct_val, subset.costs, threshold,
-                                          sequential_costs=subset.sequential_costs)
+            val = cascade.operating_point(scores_val, correct_val, costs, threshold,
+                                          sequential_costs=sequential_costs)
             result = {**row, "router": router, "val cost": val.sequential_cost,
                       "val accuracy": val.accuracy, "status": "calibrated"}
             rows.append(result)
             if best is None or val.sequential_cost < best["val cost"]:
-                best = {**result, "subset": subset, "threshold": threshold,
+                best = {**result, "indices": indices, "threshold": threshold,
                         "scores_test": scores_test}
     if best is None:
         raise cascade.UnreachableTargetError(
             f"No subset of states reaches the validation target {target_accuracy:.4f}."
         )
-    subset = best["subset"]
-    point = cascade.operating_point(best["scores_test"], subset.correct_test, subset.costs,
-                                    best["threshold"], sequential_costs=subset.sequential_costs)
-    frontier = cascade.oracle_frontier(family.correct_test, family.sequential_costs)
+    indices = best["indices"]
+    point = cascade.operating_point(best["scores_test"], search.correct_test[:, indices],
+                                    family.costs[indices], best["threshold"],
+                                    sequential_costs=family.cascade_costs(indices))
+    frontier = cascade.oracle_frontier(search.correct_test, family.sequential_costs)
     return CascadeDesign(
-        states=subset.names,
-        indices=indices_of[subset.names],
+        states=best["states"],
+        indices=tuple(indices),
         router=best["router"],
         threshold=best["threshold"],
         target_accuracy=target_accuracy,

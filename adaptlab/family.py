@@ -151,8 +151,17 @@ class Family:
             y_val=self.y_val,
             y_test=self.y_test,
             latency_ms=None if self.latency_ms is None else self.latency_ms[indices],
-            sequential_costs=self.sequential_costs[indices] if self.shares_computation else None,
+            sequential_costs=self.cascade_costs(indices),
         )
+
+    def cascade_costs(self, indices):
+        """What a cascade through the states at ``indices`` (ascending) has paid on stopping at
+        each: the running sum of their costs, or, for early exits, each exit's own
+        ``sequential_costs`` (the backbone runs up to the exit either way)."""
+        indices = check_state_indices(indices, len(self))
+        if self.shares_computation:
+            return self.sequential_costs[indices]
+        return np.cumsum(self.costs[indices])
 
     @property
     def shares_computation(self):

@@ -118,6 +118,10 @@ def test_family_costs_of_each_kind_and_subsets(family):
     assert family.state_space().names == family.names
     with pytest.raises(ValueError, match="cost_kind"):
         family.cost_of("total")
+    for indices in ([0], [1, 3], [0, 2, 4]):  # a cascade's costs without building a subset
+        for kind in (family, early_exits):
+            np.testing.assert_array_equal(kind.cascade_costs(indices),
+                                          kind.subset(indices).cost_of("sequential"))
 
 
 def test_early_exit_families_skip_abc_and_pay_once(family):
