@@ -1,4 +1,10 @@
-"""Figures of the course: the cost-accuracy plane with its bounds (Fig 3-4)."""
+"""Figures of the course: the cost-accuracy plane with its bounds (Fig 3-4).
+
+Every figure, and the widgets, draw with one colour-blind-safe palette
+(Okabe & Ito, *Color Universal Design*, 2008): each reference (states, exact
+oracle, each bound) and each router keeps one colour, marker and line style
+from lecture to lecture (:data:`COLORS`, :func:`router_style`).
+"""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -28,7 +34,63 @@ __all__ = [
     "subset_gains",
     "oracle_cost_by_state",
     "abc_vs_confidence",
+    "COLORS",
+    "router_style",
 ]
+
+#: The course's colours, Okabe & Ito's colour-blind-safe palette plus greys: one per reference
+#: and per router, the same in every figure and widget.
+COLORS = {
+    "states": "#3A3A3A",
+    "exact oracle": "#D55E00",  # vermillion
+    "conservative bound": "#0072B2",  # blue: Eq 9, and the constant-alpha line it ends
+    "two-state bound": "#56B4E9",  # sky blue: Eq 10
+    "continuous bound": "#CC79A7",  # reddish purple: Eq 13
+    "best subset": "#E69F00",  # orange
+    "limit": "#000000",  # Eq 11's smallest-state limit
+    "max probability": "#E69F00",  # orange
+    "margin": "#009E73",  # bluish green
+    "entropy": "#56B4E9",  # sky blue
+    "learned router": "#CC79A7",  # reddish purple
+    "ABC agreement": "#8C510A",  # brown, drawn dashed with diamonds
+    "random": "#000000",  # black, dotted, crosses: never a dot that looks like a model
+}
+
+_ROUTER_SHAPES = {"ABC agreement": ("D", "--"), "random": ("X", ":")}
+
+
+def router_style(name):
+    """Colour, marker and line style of a router, the same in every figure.
+
+    Routers the course names keep their :data:`COLORS` entry; any other name
+    (e.g. from your own predictions) gets a colour from its position among
+    the palette's router colours, so it stays the same across calls.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    dict
+        ``color``, ``marker`` and ``linestyle``, ready for ``ax.plot(**style)``.
+
+    Examples
+    --------
+    >>> router_style("margin")
+    {'color': '#009E73', 'marker': 'o', 'linestyle': '-'}
+    >>> router_style("random")["linestyle"]
+    ':'
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a router's name (str), got {name!r}.")
+    routers = ["max probability", "margin", "entropy", "learned router", "ABC agreement"]
+    if name in COLORS:
+        color = COLORS[name]
+    else:  # a stable colour from the name, not from the order of the calls
+        color = COLORS[routers[sum(name.encode()) % len(routers)]]
+    marker, linestyle = _ROUTER_SHAPES.get(name, ("o", "-"))
+    return {"color": color, "marker": marker, "linestyle": linestyle}
 
 
 def _label_states(ax, names, costs, accuracies):
@@ -99,25 +161,28 @@ def cost_accuracy_plane(space, *, oracle=None, alpha=None, ax=None, log_cost=Tru
         _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     frontier = space.pareto()
     dominated = [i for i, name in enumerate(space.names) if name not in frontier.names]
-    ax.plot(frontier.costs, frontier.accuracies, "o-", color="0.35", label="states (static models)")
-    ax.plot(space.costs[dominated], space.accuracies[dominated], "o", mfc="none", color="0.35")
+    ax.plot(frontier.costs, frontier.accuracies, "o-", color=COLORS["states"],
+            label="states (static models)")
+    ax.plot(space.costs[dominated], space.accuracies[dominated], "o", mfc="none",
+            color=COLORS["states"])
     _label_states(ax, space.names, space.costs, space.accuracies)
 
     line = [frontier.constant_alpha(a) for a in np.linspace(0, 1, 21)]
-    ax.plot([p.selection_cost for p in line], [p.accuracy for p in line], "--", color="tab:blue",
-            label="constant-alpha oracle, alpha 0 to 1 (Eq 8)")
+    ax.plot([p.selection_cost for p in line], [p.accuracy for p in line], "--",
+            color=COLORS["conservative bound"], label="constant-alpha oracle, alpha 0 to 1 (Eq 8)")
     safe = frontier.conservative()
-    ax.plot(safe.selection_cost, safe.accuracy, "s", color="tab:blue", ms=8,
+    ax.plot(safe.selection_cost, safe.accuracy, "s", color=COLORS["conservative bound"], ms=8,
             label=f"conservative, alpha = 1 (Eq 9): {safe.r_ratio:.1f}x cheaper")
     continuous = frontier.continuous()
-    ax.plot(continuous.selection_cost, continuous.accuracy, "v", color="tab:purple", ms=8,
+    ax.plot(continuous.selection_cost, continuous.accuracy, "v", color=COLORS["continuous bound"],
+            ms=8,
             label=f"continuous states (Eq 13): {continuous.r_ratio:.1f}x")
     if alpha is not None:
         point = frontier.constant_alpha(alpha)
-        ax.plot(point.selection_cost, point.accuracy, "D", color="tab:orange", ms=7,
+        ax.plot(point.selection_cost, point.accuracy, "D", color=COLORS["best subset"], ms=7,
                 label=f"constant alpha = {alpha:.2f}")
     if oracle is not None:
-        ax.plot(oracle.selection_cost, oracle.accuracy, "*", color="tab:red", ms=14,
+        ax.plot(oracle.selection_cost, oracle.accuracy, "*", color=COLORS["exact oracle"], ms=14,
                 label=f"exact oracle: {oracle.r_ratio:.1f}x, {100 * oracle.delta_a:+.1f} pp accuracy")
     _finish_plane(ax, space.costs, f"cost per instance ({space.unit})", "accuracy", log_cost, title)
     return ax
@@ -145,22 +210,24 @@ def router_plane(comparison, *, ax=None, log_cost=True, title=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
     family = comparison.family
-    ax.plot(family.costs, family.accuracies, "o", color="0.3", ms=7, label="states")
+    ax.plot(family.costs, family.accuracies, "s", color=COLORS["states"], mfc="white", mew=1.5,
+            ms=7, label="states (models alone)")
     _label_states(ax, family.names, family.costs, family.accuracies)
     frontier = comparison.frontier
-    ax.plot(frontier.cost, frontier.accuracy, color="tab:red", lw=2.5,
+    ax.plot(frontier.cost, frontier.accuracy, color=COLORS["exact oracle"], lw=2.5,
             label=f"exact oracle frontier, {comparison.cost_kind} (no router crosses it)")
-    ax.plot(comparison.oracle.selection_cost, comparison.oracle.accuracy, "*", color="tab:red",
-            ms=13, label="exact oracle, selection (Eq 4-5)")
+    ax.plot(comparison.oracle.selection_cost, comparison.oracle.accuracy, "*",
+            color=COLORS["exact oracle"], ms=13, label="exact oracle, selection (Eq 4-5)")
     safe = comparison.conservative
-    ax.plot(safe.selection_cost, safe.accuracy, "s", color="tab:blue", ms=8,
+    ax.plot(safe.selection_cost, safe.accuracy, "s", color=COLORS["conservative bound"], ms=8,
             label="conservative bound (Eq 9)")
-    colors = plt.cm.tab10(np.linspace(0, 1, 10))[[1, 2, 4, 5, 6, 7]]
-    for color, run in zip(colors, comparison.runs.values()):
+    for run in comparison.runs.values():
+        style = router_style(run.name)
         cost = run.curve.cost_of(comparison.cost_kind)
-        ax.plot(cost, run.curve.accuracy, color=color, lw=1.2, alpha=0.9, label=run.name)
-        ax.plot(run.point.cost_of(comparison.cost_kind), run.point.accuracy, "o", color=color,
-                mec="black", ms=7)
+        ax.plot(cost, run.curve.accuracy, color=style["color"], ls=style["linestyle"], lw=1.3,
+                alpha=0.9, label=run.name)
+        ax.plot(run.point.cost_of(comparison.cost_kind), run.point.accuracy, style["marker"],
+                color=style["color"], mec="black", ms=8)
     _finish_plane(ax, family.costs, f"{comparison.cost_kind} cost per instance ({family.unit})",
                   "test accuracy", log_cost, title, legend_title="dots: calibrated on validation")
     return ax
@@ -189,7 +256,7 @@ def alphas_per_state(alphas, names, *, ax=None, title=None):
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    ax.plot(range(1, len(alphas)), alphas[1:], "o-", color="tab:blue")
+    ax.plot(range(1, len(alphas)), alphas[1:], "o-", color=COLORS["exact oracle"])
     ax.axhline(np.nanmean(alphas[1:]), ls="--", color="0.5",
                label=f"mean alpha = {np.nanmean(alphas[1:]):.2f}")
     ax.set_xticks(range(1, len(alphas)), list(names)[1:], rotation=30, ha="right", fontsize=8)
@@ -295,7 +362,7 @@ def two_state_cases(correct, *, names=("small", "large"), ax=None, title=None):
                     fontweight="bold" if pays == large else "normal")
             if pays == large:
                 ax.add_patch(plt.Rectangle((c - 0.48, r - 0.48), 0.96, 0.96, fill=False,
-                                           edgecolor="tab:red", linewidth=2.5))
+                                           edgecolor=COLORS["exact oracle"], linewidth=2.5))
     ax.set_xticks([0, 1], [f"{large} right", f"{large} wrong"])
     ax.set_yticks([0, 1], [f"{small} right", f"{small} wrong"])
     ax.tick_params(length=0)
@@ -474,8 +541,8 @@ def best_subsets_plane(space, *, sizes=(2, 3, 4, 7), log_cost=True, title=None):
 
     Each panel draws every state in grey and the k states whose conservative
     oracle (Eq 9) is cheapest (:meth:`StateSpace.best_subsets`) in colour;
-    those not in the best (k - 1)-state subset are red, like the paper's red
-    dot. The panel's title gives ``R_ratio`` of the subset.
+    those not in the best (k - 1)-state subset are orange (the paper's red
+    dot). The panel's title gives ``R_ratio`` of the subset.
 
     Parameters
     ----------
@@ -505,9 +572,9 @@ def best_subsets_plane(space, *, sizes=(2, 3, 4, 7), log_cost=True, title=None):
         before = set(table.loc[k - 1, "states"]) if k > 1 else set()
         new = [i for i in chosen if i not in before]
         ax.plot(space.costs, space.accuracies, ".", color="0.7", label="every state")
-        ax.plot(space.costs[chosen], space.accuracies[chosen], "o-", color="tab:blue", ms=5,
+        ax.plot(space.costs[chosen], space.accuracies[chosen], "o-", color=COLORS["conservative bound"], ms=5,
                 label=f"best {k}")
-        ax.plot(space.costs[new], space.accuracies[new], "o", color="tab:red", ms=6,
+        ax.plot(space.costs[new], space.accuracies[new], "o", color=COLORS["best subset"], ms=6,
                 label=f"not in the best {k - 1}" if k > 1 else None)
         ax.set_title(f"k = {k}: $R_{{ratio}}$ = {table.loc[k, 'r_ratio']:.1f}×", fontsize=9)
         ax.grid(alpha=0.3)
@@ -618,8 +685,8 @@ def oracle_cost_by_state(space, *, ax=None, title=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
     positions = np.arange(1, len(space) + 1)
-    ax.bar(positions, part, color="tab:blue", label=r"state i's part, $s_i R_i / R_{oracle}$")
-    ax.step(positions, from_top, where="mid", color="tab:red",
+    ax.bar(positions, part, color=COLORS["conservative bound"], label=r"state i's part, $s_i R_i / R_{oracle}$")
+    ax.step(positions, from_top, where="mid", color=COLORS["exact oracle"],
             label="states i..N together (from the top down)")
     ax.set_xlabel(f"state i, by cost ({space.costs[0]:g} to {space.costs[-1]:g} {space.unit})")
     ax.set_ylabel(r"share of $R_{oracle}$ ($\alpha$ = 1)")
@@ -662,17 +729,18 @@ def abc_vs_confidence(result, *, ax=None, log_cost=True, title=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     kind = result.cost_kind
-    colors = plt.cm.tab10(np.linspace(0, 1, 10))
-    for color, run in zip(colors[[0, 2, 4]], result.runs.values()):
+    for run in result.runs.values():
+        color = router_style(run.name)["color"]
         ax.plot(run.curve.cost_of(kind), run.curve.accuracy, color=color, lw=1.3,
                 label=f"{run.name} over single models")
         ax.plot(run.point.cost_of(kind), run.point.accuracy, "o", color=color, mec="black", ms=8)
     abc = result.abc
-    ax.plot(abc.curve.cost_of(kind), abc.curve.accuracy, "D--", color=colors[1], ms=6,
+    color = COLORS["ABC agreement"]
+    ax.plot(abc.curve.cost_of(kind), abc.curve.accuracy, "D--", color=color, ms=6,
             label="ABC over ensemble tiers")
-    ax.plot(abc.point.cost_of(kind), abc.point.accuracy, "D", color=colors[1], mec="black", ms=10)
-    ax.plot(result.largest_cost, result.largest_accuracy, "s", color="0.4", ms=8,
-            label="largest model alone")
+    ax.plot(abc.point.cost_of(kind), abc.point.accuracy, "D", color=color, mec="black", ms=10)
+    ax.plot(result.largest_cost, result.largest_accuracy, "s", color=COLORS["states"],
+            mfc="white", mew=1.5, ms=8, label="largest model alone")
     ax.axhline(result.largest_accuracy, color="0.5", lw=0.8, ls=":")
     costs = np.concatenate([abc.curve.cost_of(kind), [result.largest_cost]])
     _finish_plane(ax, costs, f"{kind} cost per instance ({result.unit})", "test accuracy",

@@ -622,16 +622,20 @@ class AlphaExplorer(widgets.VBox):
         plots.cost_accuracy_plane(space, ax=plane)
         path = [oracle for oracle, _ in self._simulations.values()]
         plane.plot([p.selection_cost for p in path], [p.accuracy for p in path], ".-",
-                   color="tab:red", alpha=0.3, label="exact oracle as correlation runs 0 to 1")
-        self.bound_marker, = plane.plot([], [], "D", color="tab:orange", ms=9, animated=True,
+                   color=plots.COLORS["exact oracle"], alpha=0.3,
+                   label="exact oracle as correlation runs 0 to 1")
+        self.bound_marker, = plane.plot([], [], "D", color=plots.COLORS["conservative bound"], ms=9,
+                                            animated=True,
                                         label="constant α of the slider (Eq 8)")
-        self.oracle_marker, = plane.plot([], [], "*", color="tab:red", ms=16, mec="black",
+        self.oracle_marker, = plane.plot([], [], "*", color=plots.COLORS["exact oracle"], ms=16,
+                                             mec="black",
                                          animated=True, label="exact oracle of the simulation")
         plane.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
         states = np.arange(1, len(space))
-        self.alpha_line, = panel.plot(states, np.zeros(states.size), "o-", color="tab:red",
+        self.alpha_line, = panel.plot(states, np.zeros(states.size), "o-", color=plots.COLORS["exact oracle"],
                                       animated=True, label="measured α_i (Eq 6)")
-        self.alpha_level = panel.axhline(0, ls="--", color="tab:orange", animated=True,
+        self.alpha_level = panel.axhline(0, ls="--", color=plots.COLORS["conservative bound"],
+                                      animated=True,
                                          label="constant α of the slider")
         panel.set_xticks(states, space.names[1:], rotation=20, ha="right", fontsize=8)
         panel.set_ylim(-0.03, 1.05)
@@ -990,21 +994,22 @@ class StateSpaceDesigner(widgets.VBox):
         self.canvas = canvas
         self.figure = canvas.figure
         self._ax = ax = self.figure.subplots()
-        self._every_state, = ax.plot([], [], "o", mfc="none", color="0.55", ms=6,
+        self._every_state, = ax.plot([], [], "o", mfc="none", color="0.6", ms=6,
                                      label="states on offer")
         self.artists = {
-            "ticked": ax.plot([], [], "o-", color="0.2", ms=6, label="ticked states")[0],
-            "best": ax.plot([], [], "o", ms=15, mfc="none", mec="tab:orange", mew=2.5,
+            "ticked": ax.plot([], [], "o-", color=plots.COLORS["states"], ms=6,
+                               label="ticked states")[0],
+            "best": ax.plot([], [], "o", ms=15, mfc="none", mec=plots.COLORS["best subset"], mew=2.5,
                             label="best k-subset (Fig 5-6)")[0],
-            "conservative": ax.plot([], [], "s", color="tab:blue", ms=9,
+            "conservative": ax.plot([], [], "s", color=plots.COLORS["conservative bound"], ms=9,
                                     label="every ticked state, α = 1 (Eq 9)")[0],
-            "two_state": ax.plot([], [], "^", color="tab:green", ms=9,
+            "two_state": ax.plot([], [], "^", color=plots.COLORS["two-state bound"], ms=9,
                                  label="smallest and largest only (Eq 10)")[0],
-            "continuous": ax.plot([], [], "v", color="tab:purple", ms=9,
+            "continuous": ax.plot([], [], "v", color=plots.COLORS["continuous bound"], ms=9,
                                   label="continuous limit (Eq 13)")[0],
-            "best_bound": ax.plot([], [], "D", color="tab:orange", ms=8,
+            "best_bound": ax.plot([], [], "D", color=plots.COLORS["best subset"], ms=8,
                                   label="best k-subset, α = 1 (Eq 9)")[0],
-            "smallest_limit": ax.axvline(1.0, color="tab:red", ls=":",
+            "smallest_limit": ax.axvline(1.0, color=plots.COLORS["limit"], ls=":",
                                          label="most R_1 may cost (Eq 11)"),
         }
         for artist in self.artists.values():

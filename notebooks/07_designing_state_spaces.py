@@ -392,7 +392,7 @@ for k in range(1, len(effnet) + 1):
 # %% [markdown]
 # Now the paper's Fig 5 and Fig 6, on the Pareto envelope of **1,543 published ImageNet models**
 # (timm's results tables: top-1 accuracy and GMACs per image, for every model and weight; Section 6
-# says more). Each panel of Fig 5 shows the best k-subset; red marks the states that are not in the
+# says more). Each panel of Fig 5 shows the best k-subset; orange marks the states that are not in the
 # best (k - 1)-subset, the paper's "state with the most utility relative to the immediately smaller
 # state space".
 
