@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +24,9 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
+
+# The pinned environment needs Python >= 3.11 (numpy 2.4), which has tomllib.
+tomllib = pytest.importorskip("tomllib", reason="the pinned environment needs Python >= 3.11")
 
 ROOT = Path(__file__).parents[1]
 TORCH_VERSION = "2.13.0"
