@@ -44,7 +44,14 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-import torch
+
+try:
+    import torch
+except ModuleNotFoundError as error:  # a course environment built with `make lab TORCH=none`
+    raise ModuleNotFoundError(
+        "adaptlab.torch_family needs torch 2.13.0, which this environment does not have "
+        "(lectures 5-7 and assignment a05 use it). Install the CPU build: `make clean`, then "
+        "`make lab TORCH=cpu`; or `pip install 'adaptlab[torch]'`.", name="torch") from error
 from torch import nn
 from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
