@@ -35,7 +35,7 @@ START   := notebooks/00_start_here.ipynb
 # JupyterLab refuses root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test bench clean help
+.PHONY: lab test bench clean help site
 
 help:
 	@echo "make lab        open the course in JupyterLab (sets everything up first)"
@@ -44,6 +44,7 @@ help:
 	@echo "make test       run all tests (sets everything up first)"
 	@echo "make bench      run the speed benchmarks"
 	@echo "make clean      remove the virtual environment and caches"
+	@echo "make site       build the course website into build/site/_build/html (offline)"
 	@echo "make assignments  rebuild exercises/ and solutions/ from course/assignments/"
 	@echo "make autograder   build the autograder zips into build/autograder/"
 	@echo "make grade SUBMISSIONS=folder   grade a class into build/grades/a02_oracle.csv"
@@ -87,6 +88,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# The course website (Jupyter Book 1): every lecture executed, the course pages,
+# the API reference from the docstrings. Offline; see course/site/build.py.
+site: $(STAMP)
+	$(BIN)/python course/site/build.py --output build/site
 
 # Graded assignments: one source each, course/assignments/aNN_name.py (see its README).
 # Nothing here needs Docker: otter assign builds, otter's own grader grades.

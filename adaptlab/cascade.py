@@ -321,7 +321,7 @@ def sweep(scores, correct, costs, *, sequential_costs=None):
 
     Sort-based, ``O(nN log(nN))``, with no loop over thresholds or instances.
     As the threshold rises an instance's exit state changes only when the
-    threshold passes one of its running-maximum scores (:func:`_exit_moves`);
+    threshold passes one of its running-maximum scores (``_exit_moves``);
     each such move changes the number of correct answers and of exits per
     state by one. Sorting the moves by score and summing them cumulatively
     gives every operating point; costs follow from the exits per state.

@@ -428,7 +428,7 @@ def load_api_prices(path=None) -> pd.DataFrame:
     path : str or path-like, optional
         A local CSV file of your own with at least the columns ``model``,
         ``input_usd_per_1m_tokens`` and ``output_usd_per_1m_tokens``, read by
-        :func:`adaptlab._csvfile.read_table` (no URLs; every price filled in,
+        ``adaptlab._csvfile.read_table`` (no URLs; every price filled in,
         one row per model). Without it, the bundled
         ``adaptlab/data/api_prices.csv`` (columns :data:`PRICE_COLUMNS`) is
         read: an illustrative snapshot of public price pages on the date given;

@@ -236,7 +236,7 @@ def read_predictions(path, *, unit="GFLOPs"):
     ----------
     path : str or path-like
         A local CSV file with the columns :data:`COLUMNS` (see the module
-        docstring), read by :func:`adaptlab._csvfile.read_table`: no URLs.
+        docstring), read by ``adaptlab._csvfile.read_table``: no URLs.
     unit : str, default="GFLOPs"
         Unit of the ``cost`` column.
 

@@ -4,17 +4,17 @@
 and returns their predicted probabilities on the validation and test splits
 as a :class:`~adaptlab.family.Family`, ready for the bounds and the routers:
 
-=====================  ==========================================================
-state                  pipeline (input: raw pixels, flattened)
-=====================  ==========================================================
-``centroid-4x4``       4x4 block means -> standardise -> nearest centroid
-``logistic-8x8``       8x8 block means -> standardise -> logistic regression
-``rff500-8x8``         8x8 -> PCA 16 -> standardise -> 500 random Fourier
-                       features (RBF kernel) -> logistic regression
-``mlp128-8x8``         8x8 -> standardise -> MLP, one hidden layer of 128
-``mlp128-pca32-16x16`` 16x16 -> PCA 32 -> standardise -> MLP, 128 hidden
-``mlp512-pca96-16x16`` 16x16 -> PCA 96 -> standardise -> MLP, 512 hidden
-=====================  ==========================================================
+======================  ==========================================================
+state                   pipeline (input: raw pixels, flattened)
+======================  ==========================================================
+``centroid-4x4``        4x4 block means -> standardise -> nearest centroid
+``logistic-8x8``        8x8 block means -> standardise -> logistic regression
+``rff500-8x8``          8x8 -> PCA 16 -> standardise -> 500 random Fourier
+                        features (RBF kernel) -> logistic regression
+``mlp128-8x8``          8x8 -> standardise -> MLP, one hidden layer of 128
+``mlp128-pca32-16x16``  16x16 -> PCA 32 -> standardise -> MLP, 128 hidden
+``mlp512-pca96-16x16``  16x16 -> PCA 96 -> standardise -> MLP, 512 hidden
+======================  ==========================================================
 
 Smaller images keep their own resolution (on 8x8 digits, "16x16" is 8x8),
 and the family is always returned sorted by cost. On ``make_cifar_like(20_000)``

@@ -151,7 +151,7 @@ def read_csv(path, *, unit="GFLOPs"):
     """A state space from a local CSV file with columns ``name``, ``cost``, ``accuracy``.
 
     Rows may come in any order; they are sorted by cost (ties by accuracy).
-    The file is read by :func:`adaptlab._csvfile.read_table`: a local file
+    The file is read by ``adaptlab._csvfile.read_table``: a local file
     only (no URL), every cell filled in, one row per name; whitespace after
     the commas is fine.
 

@@ -186,7 +186,6 @@ class ConvNet(nn.Module):
     ----------
     config : ConvNetConfig
     in_channels : int
-    exits : tuple of int
     """
 
     def __init__(self, config, in_channels, n_classes):

@@ -3,7 +3,7 @@
 Generate CIFAR-like data, train the scikit-learn family (and the torch
 families), measure alpha per state, compute the exact oracle and the bounds,
 evaluate every router calibrated on validation and reported on test, print
-one comparison per family, then the cascade :func:`design_cascade` designs
+one comparison per family, then the cascade :func:`~adaptlab.compare.design_cascade` designs
 for each, and save the figures.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ def state_table(comparison):
 
 
 def design_table(designs):
-    """One row per family: the cascade :func:`design_cascade` found, on test.
+    """One row per family: the cascade :func:`~adaptlab.compare.design_cascade` found, on test.
 
     Parameters
     ----------

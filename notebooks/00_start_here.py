@@ -115,7 +115,7 @@ print("share of images each model answers:", np.round(exact.exit_share, 3))
 # as accurate, it must pay at least as much. The dashed line is the constant-α family of bounds (Eq 8):
 # α = 1 at its bottom end, α = 0 at the top.
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane of EfficientNet B0 to B4, cost on a log axis: the five models climb slowly from left to right; the conservative bound, the continuous bound and the constant-alpha point sit far to the left of the largest model, and the exact oracle on simulated errors lies further left and above every model."}}
 cost_accuracy_plane(space, oracle=exact, alpha=float(np.nanmean(alpha[1:])),
                     title="EfficientNet B0-B4: what an adaptive agent could reach");
 
@@ -149,7 +149,7 @@ else:
 # classes (most easy, a tail of hard ones), and six scikit-learn models of growing cost trained on
 # them in a few seconds.
 
-# %%
+# %% mystnb={"image": {"alt": "A grid of generated 32 by 32 test images, one row per class (shapes and textures), ordered from the easiest image on the left to the hardest, noisiest one on the right."}}
 from adaptlab.compare import compare_routers
 from adaptlab.data import make_cifar_like, train_val_test_split
 from adaptlab.plots import image_grid

@@ -127,7 +127,7 @@ days_to_break_even = break_even_tokens / (requests_per_day * tokens_per_request)
 pd.DataFrame({"requests per day": requests_per_day.astype(int),
               "days until inference = training": days_to_break_even.round().astype(int)})
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log lines of Llama-2-70B's inference compute so far, in training runs, against days in service, one line per request rate; the higher the rate, the sooner its line crosses the dashed line of one training run."}}
 days = np.geomspace(1, 3650, 200)
 fig, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
 for rate in requests_per_day:
@@ -337,7 +337,7 @@ for unit in setup.UNITS:
     print(f"{unit:>2}: edge {edge:.4g}, escalation {escalation:.4g} -> "
           f"s* = {break_even[unit]:.2f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Three panels, in ms, J and dollars per photo: the cost of trying the phone first rises in a straight line with the share of photos escalated to the cloud, and crosses the dashed cloud-only level at a break-even share marked in red, a different share in each unit."}}
 shares = np.linspace(0, 1, 101)
 scale = {"ms": 1, "J": 1, "$": 1000}  # dollars are shown per 1,000 photos
 ylabels = {"ms": "ms per photo", "J": "J per photo (phone)", "$": "$ per 1,000 photos"}
@@ -490,7 +490,7 @@ pd.DataFrame({"state": family.names, "MFLOPs per image": family.costs,
 # stable, though. On a log-log plot, latency proportional to FLOPs would follow the dotted line; the
 # measured points lie almost flat.
 
-# %%
+# %% mystnb={"image": {"alt": "Log-log scatter of measured latency per image against counted MFLOPs for the six scikit-learn states: the points lie almost flat, far from the dotted line where latency would be proportional to FLOPs."}}
 fig, ax = plt.subplots(figsize=(8.5, 4.5), layout="constrained")
 colors = plt.cm.viridis(np.linspace(0, 0.9, len(family)))
 for i, (name, flops, ms) in enumerate(zip(family.names, family.costs, family.latency_ms)):
@@ -534,7 +534,7 @@ per_image_ms = np.array([measure_latency_ms(cheapest.predict_proba, test_pixels[
 print(f"{name}, one image per call:    {per_image_ms[0]:.4f} ms per image")
 print(f"{family.names[-1]}, in a batch: {family.latency_ms[-1]:.4f} ms per image")
 
-# %%
+# %% mystnb={"image": {"alt": "Latency per image of the cheapest state against batch size, both on log axes: it falls steeply as more images share one call, and only at large batches drops below the dashed latency of the largest state."}}
 fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
 ax.plot(batch_sizes, per_image_ms, "o-", color="tab:blue", label=f"{name} (cheapest), measured")
 ax.axhline(family.latency_ms[-1], color="tab:red", ls="--",
@@ -597,7 +597,7 @@ ax.legend(fontsize=8, loc="upper right");
 space = family.state_space()
 space.to_frame()
 
-# %%
+# %% mystnb={"image": {"alt": "The six scikit-learn states as connected points on a cost-accuracy plane, cost in MFLOPs on a log axis: accuracy rises with cost, quickly at first and then slowly."}}
 fig, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
 ax.plot(space.costs, space.accuracies, "o-", color="0.35")
 for name, cost, accuracy in zip(space.names, space.costs, space.accuracies):

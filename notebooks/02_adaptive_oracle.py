@@ -85,7 +85,7 @@ rows, counts = np.unique(pair.astype(int), axis=0, return_counts=True)
 for row, count in zip(rows[::-1], counts[::-1]):
     print(f"row {row} (small right? large right?) on {count:,} instances")
 
-# %%
+# %% mystnb={"image": {"alt": "Fig 1 as a two by two grid of the four cases of a small and a large model, each cell giving its share of instances: the oracle runs the small model in every case except the one outlined in red, small wrong and large right, where it runs the large model."}}
 two_state_cases(pair, names=("small", "large"), title="Fig 1 of the paper, on a simulated pair");
 
 # %% [markdown]
@@ -491,7 +491,7 @@ print(f"separate models: {result.sequential_cost:.4f} GFLOPs per instance")
 print(f"early exits:     {early_exit.sequential_cost:.4f} GFLOPs per instance "
       f"(selection price: {early_exit.selection_cost:.4f})")
 
-# %%
+# %% mystnb={"image": {"alt": "Three stacked bars of the oracle's expected cost, one per way of pricing the same exit shares: selection, a cascade of separate models and a cascade of early exits; each stack splits the cost by the state the instances exit at, and the separate-models cascade is the tallest."}}
 exit_cost_bars(result.exit_share,
                {"selection\n(pay the answering state)": costs,
                 "cascade of\nseparate models": cascade_costs,
@@ -588,7 +588,7 @@ table
 # Is "independent is cheaper" a law? Sweep the correlation, and add the two-state pair of
 # Section 1 to the picture. Costs are divided by each space's $R_N$ so that both fit on one axis.
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels against the simulator's error correlation, for a 4-state and a 2-state space: the oracle's cost relative to the largest state rises as errors become more correlated, and its accuracy falls towards the largest state's."}}
 correlations = np.linspace(0, 1, 11)
 spaces = {"4 states (this section)": (accuracies, costs),
           "2 states (Section 1)": (pair_accuracies, pair_costs)}

@@ -285,7 +285,7 @@ else:
 # would $\alpha_8$ be: near 0, near 0.5 or near 1? And at correlation 1, where every model
 # ranks the instances by the same difficulty?
 
-# %%
+# %% mystnb={"image": {"alt": "Measured alpha per EfficientNet state, one line per simulator correlation from 0 to 1: at correlation 0 alpha stays near zero, and it climbs towards 1 as the correlation grows."}}
 fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
 for correlation, color in zip([0.0, 0.5, 0.8, 0.95, 1.0], plt.cm.plasma(np.linspace(0, 0.85, 5))):
     measured = bounds.alphas(
@@ -315,7 +315,7 @@ ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1));
 # **Try it:** run it at `correlation = 0.8`, then edit the value to 0.3, 0.95 and 1.0 and run
 # it again. Watch the star and the diamond.
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane of EfficientNet B0 to B7 simulated at one correlation, with the bounds and the exact oracle, and a dotted path of the exact oracle as the correlation goes from 0 to 1: the oracle moves down and to the right, towards the conservative bound."}}
 correlation = 0.8  # the knob: any value from 0 to 1
 
 knob = correlated_models(published.accuracies, n_instances=20_000, correlation=correlation, seed=0)
@@ -511,7 +511,7 @@ for row in rebuilt.itertuples():
 # accurate than another one (hollow circles in the figure, `False` in the table). Kept in, they
 # would get negative shares $A_i - A_{i-1}$ in Eq 9; the bounds refuse them and name them.
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane of torchvision's published ViT weights, numbered as in the table above, cost in GFLOPs on a log axis, with the conservative bound far to the left of the most accurate weight."}}
 figures = published_figures()
 vit = figures[figures["family"] == "ViT"].sort_values(["cost_gflops", "accuracy"], kind="stable")
 numbers = [str(k) for k in range(1, len(vit) + 1)]  # short labels for the figure
@@ -581,7 +581,7 @@ print(f"exact oracle, at A_N:        {exact_at_A_N:.3f} GFLOPs at accuracy {A_N:
 # to the oracle itself. `adaptlab.metrics.cost_at_accuracy` reads off the least cost at a
 # target accuracy.
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane at correlation 0.9 with the exact oracle's frontier in red: at the largest state's accuracy, a double arrow joins the exact oracle's cost and the conservative bound's cost, showing how far apart they are at the same accuracy."}}
 ax = plots.cost_accuracy_plane(confused_space, oracle=confused_exact,
                                title="Correlation 0.9: compare at the same accuracy")
 ax.plot(frontier.cost, frontier.accuracy, color="tab:red", lw=1.5,

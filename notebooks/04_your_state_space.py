@@ -78,7 +78,7 @@ plain_ticks = lambda ax: ax.xaxis.set_major_formatter(matplotlib.ticker.FormatSt
 # tour, and split them 60/20/20 into train (fits the models), validation (for choosing things,
 # from Lecture 6 on) and test (everything we report).
 
-# %%
+# %% mystnb={"image": {"alt": "A grid of generated test images, one row per class, from the easiest on the left to the hardest on the right, where shapes fade into noise."}}
 data = make_cifar_like(6_000, seed=0)
 splits = train_val_test_split(data, val_size=0.2, test_size=0.2, seed=0)
 print(f"train {len(splits.train):,} · validation {len(splits.val):,} · test {len(splits.test):,} "
@@ -90,7 +90,7 @@ plots.image_grid(splits.test, per_class=6, title="Test images of each class, eas
 # test image: near 0.2, 0.5 or 0.8? And what share of images has a difficulty above 0.5?
 # Write down both guesses.
 
-# %%
+# %% mystnb={"image": {"alt": "Histogram of the test images' latent difficulty between 0 and 1: most images pile up at low difficulty, with a long tail of hard ones to the right of the dashed median."}}
 difficulty = splits.test.difficulty
 fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
 ax.hist(difficulty, bins=40, range=(0, 1), color="tab:gray")
@@ -166,7 +166,7 @@ first
 # ($k$ = 0 to 6). Which $k$ is the most common? And what share of images is right in *no*
 # state? (The oracle can do nothing for those.)
 
-# %%
+# %% mystnb={"image": {"alt": "Bar chart of the share of test images that k of the six states get right, for k from 0 to 6, each bar labelled with its share: the tallest bar is at k = 6, every state right."}}
 k = correct.sum(axis=1)
 share_by_k = np.bincount(k, minlength=len(family.names) + 1) / len(k)
 fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
@@ -193,7 +193,7 @@ ax.set_title("How many states get each test image right?");
 # accurate in every difficulty group? And where will the dashed line sit furthest above the
 # largest state: on easy, medium or hard images?
 
-# %%
+# %% mystnb={"image": {"alt": "Accuracy of each of the six states, and of the best of them, against the mean difficulty of groups of test images: every line falls as images get harder, the cheaper states first."}}
 ax = plots.accuracy_by_difficulty(correct, difficulty, family.names, bins=8,
                                   title="Accuracy falls with difficulty, for every state")
 ax.axhline(1 / family.n_classes, color="0.5", lw=0.8, ls=":")
@@ -238,7 +238,7 @@ print(f"the largest state is wrong and some smaller state right on {largest_wron
 # flat or fall from state 2 to state 6? (The cell also prints, for comparison, the smallest α
 # the paper measured in each of its families, Table 1's $\alpha_\text{min}$.)
 
-# %%
+# %% mystnb={"image": {"alt": "Line of the measured alpha of each scikit-learn state after the first, on the test split, falling from near 1 for the cheapest states as the states get more accurate, with a dashed line at the mean alpha."}}
 alpha = bounds.alphas(correct)
 print("alpha_i:", np.round(alpha, 3))
 print("the paper's alpha_min:",
@@ -331,7 +331,7 @@ pd.DataFrame(
 # to the conservative bound (square): above or below it? Left or right? Then recall Lecture
 # 3's lesson: which comparison is fair?
 
-# %%
+# %% mystnb={"image": {"alt": "Fig 4 on your six states: the states on a cost-accuracy plane with the exact oracle, its frontier in red, the conservative bound and the constant-alpha estimate, all far to the left of the largest state."}}
 frontier = oracle_frontier(frontier_correct, space.costs)
 A_N = space.accuracies[-1]
 exact_at_A_N = cost_at_accuracy(frontier.cost, frontier.accuracy, target_accuracy=A_N)

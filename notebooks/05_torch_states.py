@@ -270,7 +270,7 @@ speed.round(3)
 # get right almost everything a smaller one gets right. Our four CNNs share one design. Will
 # their α be closer to 1 than the scikit-learn family's of Lecture 4 (Fig 2 there)?
 
-# %%
+# %% mystnb={"image": {"alt": "Line of the measured alpha of each CNN after the smallest, on the test split, with a dashed line at the mean alpha."}}
 cnn_space = cnn.state_space().pareto()
 cnn_correct = cnn.correct_test[:, [cnn.names.index(name) for name in cnn_space.names]]
 cnn_alpha = bounds.alphas(cnn_correct)
@@ -300,7 +300,7 @@ pd.DataFrame(
     columns=["", "accuracy", "cost (MFLOPs)"],
 ).assign(R_ratio=lambda t: cnn_space.costs[-1] / t["cost (MFLOPs)"]).set_index("").round(4)
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane of the four CNNs, cost in MFLOPs on a log axis, with the exact oracle, its frontier in red and the bounds, all far cheaper than the largest CNN."}}
 ax = plots.cost_accuracy_plane(cnn_space, oracle=cnn_exact,
                                title="Four separate CNNs: exact oracle vs bounds")
 ax.plot(cnn_frontier.cost, cnn_frontier.accuracy, color="tab:red", lw=1.2,
@@ -464,7 +464,7 @@ else:
 # price of exiting at $i$), one colour per state. The first panel is the CNN family, the second
 # the early-exit network, with your "separate networks" bar beside the real one.
 
-# %%
+# %% mystnb={"image": {"alt": "Two stacked-bar charts of the exact oracle's expected cost, split by exit state: for four separate CNNs, selection is cheaper than a cascade; for one early-exit network, selection and a shared cascade cost the same, and a cascade of separate networks costs more."}}
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), layout="constrained")
 plots.exit_cost_bars(bounds.oracle(cnn.correct_test, cnn.costs).exit_share,
                      {"selection (R_i)": cnn.costs, "cascade (C_i = R_1+...+R_i)":
@@ -516,7 +516,7 @@ for name, family, exact in [("four separate CNNs", cnn, bounds.oracle(cnn.correc
                   "C_oracle / R_oracle": exact.sequential_cost / exact.selection_cost}
 pd.DataFrame(rows).round(4)
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane with the four CNNs, the early exits as green triangles, and each family's exact oracle priced as a cascade."}}
 ax = plots.cost_accuracy_plane(cnn_space, oracle=cnn_exact,
                                title="Separate CNNs and early exits, oracles priced as cascades")
 ax.plot(exits.costs, exits.accuracies, "^-", color="tab:green", label="early exits (states)")

@@ -326,7 +326,7 @@ for rule in ("naive", "guarded"):
 print(f"the guarantee costs {experiment.cost_ratio:.2f}x the naive threshold's MFLOPs, on average")
 experiment.table.round(4)
 
-# %%
+# %% mystnb={"image": {"alt": "Two histograms of accuracy over 200 re-splits, on the whole pool and on the test split: the naive thresholds, in orange, fall below the dashed floor A-star minus epsilon more often than the guarded ones, in green, which sit higher."}}
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained", sharey=True)
 bins = np.linspace(0.82, 0.875, 34)
 for ax, on in zip(axes, ("pool", "test")):
@@ -420,7 +420,7 @@ status = adaptlab_command(["compare", EXAMPLE, "--unit", "MFLOPs", "--val-share"
 # command gives the comparison as an object; its figure is Lecture 6's. With 4,000 validation
 # images the naive threshold is certified, so the two cascades share one curve and one dot.
 
-# %%
+# %% mystnb={"image": {"alt": "Router curves of the example predictions on test against the exact oracle's frontier and the bounds, accuracy against cost: the cascades lie well to the right of the oracle's frontier."}}
 comparison = compare_predictions(predictions, val_share=0.5, seed=0)
 plots.router_plane(comparison, title="The example predictions: cascades against the oracle (test)");
 
