@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (adaptlab)
 #     language: python
@@ -160,7 +162,7 @@ for router in ("max probability", "margin", "entropy", "learned router", "ABC ag
 # every router's test curve (all thresholds), its calibrated point (dot), and the exact
 # oracle's frontier, which no router on these CNNs can cross.
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane of the four CNNs on the test split, sequential cost on a log axis: the exact oracle's frontier rises steeply far to the left; the confidence routers' and the learned router's curves climb slowly and meet the largest CNN's accuracy only near its cost; ABC and the random router lie lower still."}}
 ax = plots.router_plane(comparison, title="Routers on the four CNNs, test split (sequential cost)")
 
 # %% [markdown]
@@ -224,7 +226,7 @@ pd.DataFrame({"exit share": point.exit_share, "R_i": cnn.costs, "C_i": cnn.seque
               "paid for this CNN": point.exit_share[::-1].cumsum()[::-1] * cnn.costs},
              index=list(cnn.names)).round(4)
 
-# %%
+# %% mystnb={"image": {"alt": "Two stacked bars of the max-probability cascade's cost per image, split by the CNN each image stops at, priced as a selection and as a sequential cascade, with a dashed line at the largest CNN's own cost: the sequential bar comes close to the line, most of it paid by the images that reach the last CNN."}}
 ax = plots.exit_cost_bars(point.exit_share, {"selection (R_i)": cnn.costs,
                                              "sequential (C_i)": cnn.sequential_costs},
                           names=cnn.names, unit=cnn.unit,
@@ -388,7 +390,7 @@ equal.by_cost.round(4)
 # %%
 equal.calibrated.drop(columns="note").round(4)
 
-# %%
+# %% mystnb={"image": {"alt": "Cost-accuracy plane on the CNNs' test split: the max-probability and margin cascades over single CNNs form one curve that stays above ABC's few dashed diamonds at every cost; only at the far right, where every image reaches the largest CNN, do they meet."}}
 ax = plots.abc_vs_confidence(equal, title="ABC with ensemble tiers vs confidence, CNNs, test split")
 
 # %%

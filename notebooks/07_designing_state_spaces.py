@@ -179,7 +179,7 @@ else:
 # space whose first state is the guesser (ImageNet has $C = 1000$ classes). The $R_1$ where the two
 # cross is the largest cost a smallest state may have: the rule's right-hand side, measured.
 
-# %%
+# %% mystnb={"image": {"alt": "Line of the conservative oracle's cost (Eq 9) as the smallest state's cost R_1 grows from 0 to B1's cost, with a horizontal line at the cost when a free random guess is the first state: the rising line crosses it at the break-even cost the cell prints."}}
 n_classes = 1000
 guesser = bounds.conservative(np.r_[0.0, R[1:]], np.r_[1 / n_classes, A[1:]])
 scanned_R1 = np.linspace(0.0, R[1], 201)[:-1]  # the smallest state must stay below R_2
@@ -330,7 +330,7 @@ print(f"Eq 11 (with R_2): the smallest state pays off below "
 # **Predict, then run.** Which EfficientNet saves the most: B1 (cheapest), B4 (middle) or B6
 # (nearly as dear as B7)?
 
-# %%
+# %% mystnb={"image": {"alt": "Bar chart of what each EfficientNet state after the first saves in Eq 12: the middle states save most, the states next to the largest almost nothing."}}
 eq12 = effnet.granularity()
 savings = pd.Series(eq12.savings, index=list(effnet.names[1:]), name="saving (GFLOPs)")
 print(f"Eq 10 (dynamic range): {eq12.dynamic_range_cost:.4f} GFLOPs; "
@@ -396,7 +396,7 @@ for k in range(1, len(effnet) + 1):
 # best (k - 1)-subset, the paper's "state with the most utility relative to the immediately smaller
 # state space".
 
-# %%
+# %% mystnb={"image": {"alt": "Four panels of timm's ImageNet envelope on a log cost axis, one per subset size 2, 3, 4 and 7: every envelope model in grey, the best k-subset joined in blue, its states new to size k in orange; the title of each panel gives its R_ratio, rising with k."}}
 plots.best_subsets_plane(timm_all, sizes=(2, 3, 4, 7),
                          title=f"Fig 5 redone: the best k of {len(timm_all)} envelope models "
                                "(timm, all weights)");
@@ -410,7 +410,7 @@ plots.best_subsets_plane(timm_all, sizes=(2, 3, 4, 7),
 # **Predict, then run.** Which envelope will give the larger gains: all models, or the
 # ImageNet-1k-only subset of them (whose best model is *less* accurate)?
 
-# %%
+# %% mystnb={"image": {"alt": "R_ratio of the best k-state subset against k for the two timm envelopes, with the paper's claims as triangles at 4 and 7 states and a dashed line for its Table 1 figure: the ImageNet-1k-only envelope rises far above the all-weights one, which stays below the paper's claims."}}
 timm_1k = timm_state_space(imagenet_1k_only=True)
 paper_sota = paper_table1().set_index("family").loc["SOTA"].iloc[0]  # the ImageNet SOTA row
 envelopes = {f"timm, all weights ({len(timm_all)} envelope states)": timm_all,
@@ -569,7 +569,7 @@ sensitivity.style.format({"R_N": "{:.2f}", "A_N": "{:.4f}", "R_ratio": "{:.1f}x"
 # The accuracy step into the largest state caps the gain, whatever the other states are. The
 # figures show each state's part of $R_\text{oracle}$ on both envelopes.
 
-# %%
+# %% mystnb={"image": {"alt": "Two panels, one per timm envelope: bars of each state's part of the conservative oracle's cost and a step line of the states from the top down: the largest few states hold most of the cost, the smallest almost none."}}
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True, layout="constrained")
 for ax, (label, space) in zip(axes, envelopes.items()):
     plots.oracle_cost_by_state(space, ax=ax, title=label)
