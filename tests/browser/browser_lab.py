@@ -11,8 +11,13 @@ Shared by ``tests/browser/test_course_in_browser.py`` and
   (``playwright install`` cannot download browsers here);
 * :func:`open_notebook` and :func:`run_all_cells` drive JupyterLab as a
   learner does, through its menus;
-* :data:`FIGURE_PROBES` and :func:`latencies` time a widget's figure.
+* :func:`notebook_problems` and :func:`screenshot_notebook` check and keep
+  what the learner sees;
+* :func:`explorers`, :func:`controls` and :func:`time_move` find a
+  notebook's explorers and time their figures' answer to each control;
+  :data:`FIGURE_PROBES` and :func:`latencies` time many moves in a row.
 """
+import contextlib
 import json
 import os
 import pathlib
@@ -278,30 +283,40 @@ def notebook_problems(page):
     }""")
 
 
-def screenshot_notebook(page, path, *, most_pixels=30_000):
-    """Save the whole open notebook, every cell, as one PNG (the viewport is stretched to fit)."""
+@contextlib.contextmanager
+def whole_notebook_in_view(page, *, most_pixels=30_000):
+    """Stretch the viewport until the open notebook needs no scrolling, for screenshots."""
     viewport = page.viewport_size
-    height = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.node.scrollHeight")
+    height = page.evaluate("""() => {
+        const notebook = window.jupyterapp.shell.currentWidget.content.node;
+        return (notebook.querySelector('.jp-WindowedPanel-outer') || notebook).scrollHeight;
+    }""")
     page.set_viewport_size({"width": viewport["width"],
-                            "height": min(height + 200, most_pixels)})
+                            "height": min(viewport["height"] + height, most_pixels)})
     page.wait_for_timeout(1000)  # layout, and the canvases' redraw at the new size
-    page.screenshot(path=path)
-    page.set_viewport_size(viewport)
+    try:
+        yield
+    finally:
+        page.set_viewport_size(viewport)
 
 
-def screenshot_figures(page, folder):
-    """Save each figure of the open notebook (an image output or an ipympl canvas) as a PNG.
+def screenshot_notebook(page, folder):
+    """Save the open notebook whole and each of its figures (images, ipympl canvases) as PNGs.
 
     Returns
     -------
     list of pathlib.Path
-        ``folder / "figure-01.png"`` and so on, in the notebook's order.
+        ``folder / "notebook.png"``, then ``folder / "figure-01.png"`` and so
+        on in the notebook's order.
     """
+    folder = pathlib.Path(folder)
     figures = page.locator(".jp-OutputArea-output:has(> img), .jupyter-matplotlib-figure")
-    paths = []
-    for index in range(figures.count()):
-        paths.append(pathlib.Path(folder) / f"figure-{index + 1:02d}.png")
-        figures.nth(index).screenshot(path=paths[-1])
+    paths = [folder / "notebook.png"]
+    with whole_notebook_in_view(page):
+        page.screenshot(path=paths[0])
+        for index in range(figures.count()):
+            paths.append(folder / f"figure-{index + 1:02d}.png")
+            figures.nth(index).screenshot(path=paths[-1])
     return paths
 
 

@@ -26,7 +26,7 @@ if _MISSING:
     pytest.skip(f"the course in a browser: {_MISSING}", allow_module_level=True)
 
 from browser_lab import (close_notebook, controls, explorers, notebook_problems, open_notebook,  # noqa: E402
-                         run_all_cells, screenshot_figures, screenshot_notebook, time_move)
+                         run_all_cells, screenshot_notebook, time_move)
 
 import adaptlab.widgets  # noqa: E402
 
@@ -69,8 +69,7 @@ def run_as_a_learner(path, page, folder, browser_report):
     seconds = run_all_cells(page, timeout_s=RUN_TIMEOUT_S)
     browser_report.append((path.stem, "Run All Cells", seconds))
     page.wait_for_timeout(2000)  # widgets' first draws
-    screenshot_notebook(page, folder / "notebook.png")
-    screenshot_figures(page, folder)
+    screenshot_notebook(page, folder)
     problems = notebook_problems(page)
     assert not problems, f"{path.name} in the browser:\n" + "\n".join(problems)
 
@@ -80,6 +79,10 @@ def move_every_control(path, page, folder, browser_report):
     shown = explorers(page)
     assert len(shown) == explorers_called(path), (
         f"{path.name} builds {explorers_called(path)} explorers, the page shows {len(shown)}")
+    loose = page.locator(".jupyter-matplotlib-figure:not([data-explorer] *)").count()
+    assert not loose, (
+        f"{path.name}: {loose} pyplot figures show as interactive ipympl figures (a 'Figure n' "
+        "header), not images: building an explorer switched pyplot's backend to ipympl")
     slow = []
     for number, explorer in enumerate(shown, start=1):
         for index in range(controls(explorer).count()):
