@@ -1,4 +1,4 @@
-"""JupyterLab on 127.0.0.1 and Debian's Chromium under Playwright, for the browser suite and benchmark.
+"""JupyterLab on 127.0.0.1 and Debian's Chromium under Playwright, for the browser tests.
 
 Shared by ``tests/browser/test_course_in_browser.py`` and
 ``benchmarks/browser_widgets.py``:
@@ -50,11 +50,11 @@ LAB_SETTINGS = {
 
 
 def missing_browser():
-    """Why the browser can't be driven here, in one line; None when Chromium and Playwright are in."""
+    """Why no browser can be driven here, in one line; None with Chromium and Playwright."""
     if CHROMIUM is None:
         return "no chromium on PATH (apt-get install -y chromium)"
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401 (only whether it imports)
     except ImportError:
         return "no playwright (pip install -r requirements.txt)"
     return None
@@ -155,14 +155,24 @@ def launch_chromium(playwright):
 
 
 def open_notebook(page, lab, path, *, timeout_s=120):
-    """Open ``path`` (relative to the lab's root) and wait until its kernel is ready; its name."""
-    page.goto(lab.page_url(path))
+    """Open ``path`` (relative to the lab's root) and wait until its kernel is ready; its name.
+
+    The first notebook loads the lab in the page; later ones open in the
+    loaded lab (File → Open), without loading it again.
+    """
+    path = pathlib.PurePath(path).as_posix()
+    if page.evaluate("() => Boolean(window.jupyterapp)"):
+        page.evaluate("async path => {"
+                      " await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+                      path)
+    else:
+        page.goto(lab.page_url(path))
     page.wait_for_function("""path => {
         const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
         return panel && panel.context && panel.context.path === path
             && panel.sessionContext && panel.sessionContext.session
             && panel.sessionContext.session.kernel;
-    }""", arg=pathlib.PurePath(path).as_posix(), timeout=timeout_s * 1000)
+    }""", arg=path, timeout=timeout_s * 1000)
     return page.evaluate("""async () => {
         const context = window.jupyterapp.shell.currentWidget.sessionContext;
         await context.ready;
@@ -171,7 +181,7 @@ def open_notebook(page, lab, path, *, timeout_s=120):
 
 
 def close_notebook(page):
-    """Shut the open notebook's kernel down and close its tab, unsaved, as File → Close and Shut Down."""
+    """Shut the open notebook's kernel down and close its tab, unsaved (Close and Shut Down)."""
     page.evaluate("""async () => {
         const panel = window.jupyterapp.shell.currentWidget;
         await panel.sessionContext.shutdown();
@@ -340,7 +350,8 @@ CONTROLS = (".widget-slider .noUi-handle, .widget-dropdown select, .widget-selec
 # The figure (ipympl canvases' pixels, images' addresses) and the readouts
 # (HTML widgets' text) of an explorer, and the control's label.
 LOOKS = """explorer => {
-    const canvases = [...explorer.querySelectorAll('.jupyter-matplotlib-canvas-div canvas:first-child')];
+    const canvases = [...explorer.querySelectorAll(
+        '.jupyter-matplotlib-canvas-div canvas:first-child')];
     const figure = canvases.map(canvas => (""" + CHECKSUM + """)(canvas)).join(' ')
         + [...explorer.querySelectorAll('img')].map(img => img.src).join(' ');
     const readout = [...explorer.querySelectorAll('.widget-html-content')]
