@@ -40,10 +40,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync"]
 
 # Lab settings for a repeatable, headless session: every cell of a notebook is
-# in the page (no windowing), so that a screenshot and a search see them all;
-# no news or update prompts over the notebook.
+# in the page (no windowing) and no blank space follows the last one, so that a
+# screenshot and a search see them all; no news or update prompts over the notebook.
 LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
+        "windowingMode": "none", "scrollPastEnd": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false", "checkForUpdates": False},
 }
@@ -299,7 +300,9 @@ def whole_notebook_in_view(page, *, most_pixels=30_000):
     viewport = page.viewport_size
     height = page.evaluate("""() => {
         const notebook = window.jupyterapp.shell.currentWidget.content.node;
-        return (notebook.querySelector('.jp-WindowedPanel-outer') || notebook).scrollHeight;
+        const scroller = notebook.querySelector('.jp-WindowedPanel-outer') || notebook;
+        scroller.scrollTop = 0;
+        return scroller.scrollHeight;
     }""")
     page.set_viewport_size({"width": viewport["width"],
                             "height": min(viewport["height"] + height, most_pixels)})
