@@ -411,7 +411,8 @@ def controls(explorer):
 def move(control):
     """Move one control a step, as a learner does; its label.
 
-    A slider's handle gets an arrow key (left at its top, else right); a
+    A slider's handle gets Page Down at its top, else Page Up (5 stops: one
+    stop of a fine slider can move a figure's marker by less than a pixel); a
     dropdown chooses its next option; a multiple select drops its first
     option (or, with it already dropped, takes them all); a checkbox is ticked
     or unticked.
@@ -423,7 +424,7 @@ def move(control):
         at_top = control.evaluate("h => +h.getAttribute('aria-valuenow') "
                                   ">= +h.getAttribute('aria-valuemax')")
         control.focus()
-        control.press("ArrowLeft" if at_top else "ArrowRight")
+        control.press("PageDown" if at_top else "PageUp")
     elif kind == "one":
         options = control.evaluate("s => [...s.options].map(o => o.value)")
         current = control.evaluate("s => s.value")

@@ -6,11 +6,13 @@ course kernel and run with Run → Run All Cells; it must finish within
 ``Traceback`` on stderr, "Error displaying widget"). Then every explorer it
 shows (an output with ipywidgets controls and a figure: the router explorer,
 the α explorer, the state-space designer, or any later one) is found in the
-page, and each of its controls is moved a step, as a learner would (a
-slider by an arrow key, a dropdown to another option, a box ticked): the
+page, and each of its controls is moved as a learner would (a slider by
+Page Up or Down, 5 stops; a dropdown to another option; a box ticked): the
 figure must change within ``UPDATE_LIMIT_S``. Run and update times are
 printed at the end of the session; screenshots of each notebook, each of its
-figures and each explorer after each move go into ``build/browser-screenshots/``.
+figures and each explorer after each move go into
+``build/browser-screenshots/``. The lab serves a copy of the checkout, so
+that nothing is written into the repository.
 
 Needs Debian's Chromium and Playwright; skipped (once) without them.
 """
