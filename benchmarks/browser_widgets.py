@@ -3,8 +3,9 @@
     python benchmarks/browser_widgets.py [--presses 60] [--drag-seconds 2] [--inline]
                                          [--screenshot PNG] [--images 6000]
 
-Starts JupyterLab on 127.0.0.1:8899 (this Python's, with this checkout on
-PYTHONPATH) in a temporary folder, opens a notebook that shows
+Starts JupyterLab on a free port of 127.0.0.1 (this Python's, with this
+checkout on PYTHONPATH, as ``tests/browser/browser_lab.py`` does for the
+browser suite) in a temporary folder, opens a notebook that shows
 ``threshold_explorer`` (after ``%matplotlib widget``, or without it with
 ``--inline``, as the start page does) and in Chromium:
 * presses the arrow keys on the threshold slider, one stop at a time, and
@@ -19,55 +20,21 @@ Counts the figures shown (one, also after the router changes), looks for
 adaptlab-explorer.png and adaptlab-explorer-after.png in the temporary
 folder), then shuts the kernel and the server down. Prints; asserts nothing.
 Needs Debian's chromium (``apt-get install chromium``) and the ``playwright``
-package; skips when chromium is missing.
+package; skips when either is missing.
 """
 import argparse
 import json
 import os
 import pathlib
 import pickle
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 import numpy as np
 
-CHROMIUM = "/usr/bin/chromium"
-PORT, TOKEN = 8899, "x"
-BASE = f"http://127.0.0.1:{PORT}"
-REPO = pathlib.Path(__file__).resolve().parents[1]
-
-# Timestamps, in the page's clock: key presses, figure images received (ipympl
-# makes a blob URL of each), canvas repaints (at the animation frame after the
-# visible ipympl canvas is drawn on) and readout changes.
-PROBES = """() => {
-    window.probe = {keys: [], images: [], frames: [], readouts: []};
-    document.addEventListener('keydown', e => window.probe.keys.push(e.timeStamp), true);
-    const createObjectURL = URL.createObjectURL;
-    URL.createObjectURL = function (blob) {
-        if (blob.type === 'image/png') window.probe.images.push(performance.now());
-        return createObjectURL.call(URL, blob);
-    };
-    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
-    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-        if (this.canvas.closest && this.canvas.closest('.jupyter-matplotlib-canvas-div')) {
-            requestAnimationFrame(t => window.probe.frames.push(performance.now()));
-        }
-        return drawImage.apply(this, args);
-    };
-    const readout = document.querySelector('.widget-html-content');
-    new MutationObserver(() => window.probe.readouts.push(performance.now()))
-        .observe(readout, {childList: true, subtree: true, characterData: true});
-}"""
-
-
-def api(method, path):
-    request = urllib.request.Request(f"{BASE}{path}?token={TOKEN}", method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-    return json.loads(body) if body else None
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from browser_lab import (FIGURE_PROBES, JupyterLab, latencies, launch_chromium,  # noqa: E402
+                         missing_browser, open_notebook, run_all_cells)
 
 
 def notebook(inline):
@@ -85,55 +52,14 @@ def notebook(inline):
     }
 
 
-def start_server(folder):
-    log = open(folder / "jupyter.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={PORT}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={TOKEN}", "--allow-root",
-         f"--ServerApp.root_dir={folder}", "--LabApp.expose_app_in_browser=True"],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(120):
-        try:
-            api("GET", "/api/status")
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"JupyterLab did not start; see {folder / 'jupyter.log'}")
-
-
-def stop_server(server):
-    try:
-        for kernel in api("GET", "/api/kernels"):
-            api("DELETE", f"/api/kernels/{kernel['id']}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def latencies(starts, ends):
-    """For each start, the time to the first end after it, in ms."""
-    ends = np.sort(ends)
-    firsts = np.searchsorted(ends, starts)
-    return np.array([ends[i] - s for s, i in zip(starts, firsts) if i < len(ends)])
-
-
 def summary(name, times):
     print(f"  {name:46} median {np.median(times):6.1f} ms   "
           f"p95 {np.percentile(times, 95):6.1f} ms   ({len(times)} changes)")
 
 
-def measure(page, args):
-    page.goto(f"{BASE}/lab/tree/explorer.ipynb?token={TOKEN}")
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext",
-                           timeout=120_000)
-    page.evaluate("""async () => {
-        await window.jupyterapp.shell.currentWidget.sessionContext.ready;
-        await window.jupyterapp.commands.execute('notebook:run-all-cells');
-    }""")
+def measure(page, lab, args):
+    open_notebook(page, lab, "explorer.ipynb")
+    run_all_cells(page)
     page.wait_for_selector(".jupyter-matplotlib-canvas-div canvas", timeout=120_000)
     page.wait_for_selector(".widget-html-content:has-text('at threshold')", timeout=60_000)
     page.wait_for_timeout(3000)  # the first full draw
@@ -143,7 +69,7 @@ def measure(page, args):
     print(f"  figures shown: {figures} (ipympl) + {images} (images); "
           f"'Error displaying widget' {'SHOWN' if 'Error displaying' in text else 'absent'}")
     page.screenshot(path=args.screenshot, full_page=True)
-    page.evaluate(PROBES)
+    page.evaluate(FIGURE_PROBES)
 
     handle = page.locator(".noUi-handle").first
     handle.focus()
@@ -203,8 +129,8 @@ def main():
                         default=os.path.join(tempfile.gettempdir(), "adaptlab-explorer.png"))
     parser.add_argument("--images", type=int, default=6000)
     args = parser.parse_args()
-    if not os.path.exists(CHROMIUM):
-        print(f"skipped: no {CHROMIUM} (apt-get install chromium)")
+    if missing_browser():
+        print(f"skipped: {missing_browser()}")
         return
     from playwright.sync_api import sync_playwright
 
@@ -219,23 +145,14 @@ def main():
         comparison = compare_routers(train_sklearn_family(splits, seed=0, progress=False))
         (folder / "comparison.pkl").write_bytes(pickle.dumps(comparison))
         (folder / "explorer.ipynb").write_text(json.dumps(notebook(args.inline)))
-        server = start_server(folder)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                          "--disable-background-networking", "--disable-component-update",
-                          "--disable-sync"],
-                )
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                print(f"JupyterLab in Chromium, {'without' if args.inline else 'with'} "
-                      f"%matplotlib widget, {args.images:,} images; load average "
-                      f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-                measure(page, args)
-                browser.close()
-        finally:
-            stop_server(server)
+        with JupyterLab(folder, state_dir=folder) as lab, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            print(f"JupyterLab in Chromium, {'without' if args.inline else 'with'} "
+                  f"%matplotlib widget, {args.images:,} images; load average "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            measure(page, lab, args)
+            browser.close()
     print(f"  screenshots: {args.screenshot} and its -after twin")
 
 
