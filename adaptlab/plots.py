@@ -94,8 +94,20 @@ def router_style(name):
 
 
 def _label_states(ax, names, costs, accuracies):
-    for name, cost, accuracy in zip(names, costs, accuracies):
-        ax.annotate(name, (cost, accuracy), textcoords="offset points", xytext=(4, -11), fontsize=8)
+    """Each state's name beside its point, kept inside the axes.
+
+    Below and to the right, except the cheapest state (the bottom-left
+    corner: above and to the right) and the dearest (the right edge, near
+    the legend: above and to the left, clear of its neighbour's name).
+    """
+    costs = np.asarray(costs, dtype=float)
+    cheapest, dearest = np.argmin(costs), np.argmax(costs)
+    for i, (name, cost, accuracy) in enumerate(zip(names, costs, accuracies)):
+        offset, align = ((4, 5), "left") if i == cheapest else ((4, -11), "left")
+        if i == dearest and i != cheapest:
+            offset, align = (-6, 6), "right"
+        ax.annotate(name, (cost, accuracy), textcoords="offset points", xytext=offset,
+                    ha=align, fontsize=8)
 
 
 def _finish_plane(ax, costs, xlabel, ylabel, log_cost, title, legend_title=None):
@@ -169,21 +181,21 @@ def cost_accuracy_plane(space, *, oracle=None, alpha=None, ax=None, log_cost=Tru
 
     line = [frontier.constant_alpha(a) for a in np.linspace(0, 1, 21)]
     ax.plot([p.selection_cost for p in line], [p.accuracy for p in line], "--",
-            color=COLORS["conservative bound"], label="constant-alpha oracle, alpha 0 to 1 (Eq 8)")
+            color=COLORS["conservative bound"], label="constant-α oracle, α from 0 to 1 (Eq 8)")
     safe = frontier.conservative()
     ax.plot(safe.selection_cost, safe.accuracy, "s", color=COLORS["conservative bound"], ms=8,
-            label=f"conservative, alpha = 1 (Eq 9): {safe.r_ratio:.1f}x cheaper")
+            label=f"conservative, α = 1 (Eq 9): {safe.r_ratio:.1f}× cheaper")
     continuous = frontier.continuous()
     ax.plot(continuous.selection_cost, continuous.accuracy, "v", color=COLORS["continuous bound"],
             ms=8,
-            label=f"continuous states (Eq 13): {continuous.r_ratio:.1f}x")
+            label=f"continuous states (Eq 13): {continuous.r_ratio:.1f}×")
     if alpha is not None:
         point = frontier.constant_alpha(alpha)
         ax.plot(point.selection_cost, point.accuracy, "D", color=COLORS["best subset"], ms=7,
-                label=f"constant alpha = {alpha:.2f}")
+                label=f"constant α = {alpha:.2f}")
     if oracle is not None:
         ax.plot(oracle.selection_cost, oracle.accuracy, "*", color=COLORS["exact oracle"], ms=14,
-                label=f"exact oracle: {oracle.r_ratio:.1f}x, {100 * oracle.delta_a:+.1f} pp accuracy")
+                label=f"exact oracle: {oracle.r_ratio:.1f}×, {100 * oracle.delta_a:+.1f} pp accuracy")
     _finish_plane(ax, space.costs, f"cost per instance ({space.unit})", "accuracy", log_cost, title)
     return ax
 
@@ -258,7 +270,7 @@ def alphas_per_state(alphas, names, *, ax=None, title=None):
         _, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     ax.plot(range(1, len(alphas)), alphas[1:], "o-", color=COLORS["exact oracle"])
     ax.axhline(np.nanmean(alphas[1:]), ls="--", color="0.5",
-               label=f"mean alpha = {np.nanmean(alphas[1:]):.2f}")
+               label=f"mean α = {np.nanmean(alphas[1:]):.2f}")
     ax.set_xticks(range(1, len(alphas)), list(names)[1:], rotation=30, ha="right", fontsize=8)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel(r"$\alpha_i$ = P(all smaller wrong | state i wrong)")

@@ -24,6 +24,7 @@ import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -224,7 +225,13 @@ def threshold_options(comparison, router, *, positions=301):
 
 
 def _ipympl_canvas(caller, *, figsize):
-    """A new figure on an ipympl canvas (a widget), kept out of pyplot."""
+    """A new figure on an ipympl canvas (a widget), kept out of pyplot.
+
+    Importing ipympl makes it pyplot's backend, which would turn every later
+    figure of the notebook into a widget (and drop it from static copies);
+    the backend in use before is restored.
+    """
+    backend = matplotlib.get_backend()
     try:
         from ipympl.backend_nbagg import Canvas, FigureManager
     except ImportError as error:
@@ -232,6 +239,8 @@ def _ipympl_canvas(caller, *, figsize):
             f"{caller} draws on an ipympl canvas: `pip install ipympl` "
             "(it is in the course's requirements.txt), then reload JupyterLab."
         ) from error
+    if matplotlib.get_backend() != backend:
+        matplotlib.use(backend)
     canvas = Canvas(Figure(figsize=figsize, layout="constrained"))
     FigureManager(canvas, 0)  # the canvas answers the browser's messages through its manager
     canvas.header_visible = False

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python (adaptlab)
 #     language: python
@@ -38,7 +40,7 @@
 # | symbol | in code | meaning | unit |
 # |---|---|---|---|
 # | state $i$ | `names[i]` | one model the agent can run; states are ordered by cost | |
-# | $R_i$ | `costs[i]` | the cost of running state $i$ on one input | GFLOPs (10⁹ floating-point operations), MFLOPs (10⁶), ms or $ per input |
+# | $R_i$ | `costs[i]` | the cost of running state $i$ on one input | GFLOPs (10⁹ floating-point operations), MFLOPs (10⁶), ms or dollars per input |
 # | $A_i$ | `accuracies[i]` | the share of inputs state $i$ gets right | a fraction in [0, 1], never a percentage |
 # | $N$ | `len(space)` | the largest (most accurate, most expensive) state | |
 # | $R_\text{oracle}$, $A_\text{oracle}$ | `point.selection_cost`, `point.accuracy` | what the adaptive oracle pays per input, and how often it is right | as $R_i$, $A_i$ |

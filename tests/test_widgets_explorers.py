@@ -330,3 +330,21 @@ def test_one_space_hides_the_picker():
 def test_bad_designers(spaces, options, message):
     with pytest.raises(ValueError, match=message):
         state_space_designer(spaces, **options)
+
+
+def test_an_explorer_leaves_pyplots_backend_as_it_was():
+    """Later figures of the notebook stay pictures, not widgets (and reach static copies)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from adaptlab.widgets import alpha_explorer\n"
+        "alpha_explorer(([1.0, 4.0, 16.0], [0.6, 0.75, 0.85]), n_instances=2000,\n"
+        "               correlation=0.5, correlation_steps=3)\n"
+        "print(matplotlib.get_backend())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module://matplotlib_inline.backend_inline"
