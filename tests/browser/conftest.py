@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from browser_lab import REPO, SCREENSHOTS, JupyterLab, launch_chromium
+from .browser_lab import REPO, SCREENSHOTS, JupyterLab, launch_chromium
 
 VIEWPORT = {"width": 1400, "height": 1000}
 

@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 import adaptlab.widgets
-from browser_lab import (REPO, SCREENSHOTS, close_notebook, controls, explorers, missing_browser,
+from .browser_lab import (REPO, SCREENSHOTS, close_notebook, controls, explorers, missing_browser,
                          notebook_problems, open_notebook, run_all_cells, screenshot_notebook,
                          time_move)
 
