@@ -8,8 +8,9 @@ shows (an output with ipywidgets controls and a figure: the router explorer,
 the α explorer, the state-space designer, or any later one) is found in the
 page, and each of its controls is moved as a learner would (a slider by
 Page Up or Down, 5 stops; a dropdown to another option; a box ticked): the
-figure must change within ``UPDATE_LIMIT_S``. Run and update times are
-printed at the end of the session; screenshots of each notebook, each of its
+figure must change within ``UPDATE_LIMIT_S`` (a move over it, on a busy
+machine, is timed again, up to ``MOVES`` moves; the fastest counts). Run and
+update times are printed at the end of the session; screenshots of each notebook, each of its
 figures and each explorer after each move go into
 ``build/browser-screenshots/``. The lab serves a copy of the checkout, so
 that nothing is written into the repository.
@@ -32,6 +33,7 @@ if missing_browser():
 LECTURES = sorted((REPO / "notebooks").glob("0*.ipynb"))
 RUN_TIMEOUT_S = 120
 UPDATE_LIMIT_S = 1.0
+MOVES = 3  # moves of a control over the limit before it fails: the fastest counts
 #: adaptlab's explorers, by the functions that build them.
 EXPLORER_CALL = re.compile(r"\b(%s)\(" % "|".join(
     name for name in adaptlab.widgets.__all__ if name.endswith(("_explorer", "_designer"))))
@@ -86,6 +88,12 @@ def move_every_control(path, page, folder, browser_report):
     for number, explorer in enumerate(shown, start=1):
         for index in range(controls(explorer).count()):
             label, figure_s, readout_s = time_move(page, explorer, controls(explorer).nth(index))
+            for _ in range(MOVES - 1):  # a move slowed by a busy machine is timed again
+                if figure_s is None or figure_s <= UPDATE_LIMIT_S:
+                    break
+                page.wait_for_timeout(500)
+                _, again, _ = time_move(page, explorer, controls(explorer).nth(index))
+                figure_s = min(figure_s, again) if again is not None else figure_s
             what = f"explorer {number}, {label}"
             browser_report.append((path.stem, f"{what}: figure", figure_s))
             if readout_s is not None:
