@@ -552,7 +552,8 @@ def best_subsets_plane(space, *, sizes=(2, 3, 4, 7), log_cost=True, title=None):
     """The best k-state subsets of a state space, one panel per k (Fig 5 of the paper).
 
     Each panel draws every state in grey and the k states whose conservative
-    oracle (Eq 9) is cheapest (:meth:`StateSpace.best_subsets`) in colour;
+    oracle (Eq 9) is cheapest
+    (:meth:`adaptlab.statespace.StateSpace.best_subsets`) in colour;
     those not in the best (k - 1)-state subset are orange (the paper's red
     dot). The panel's title gives ``R_ratio`` of the subset.
 
