@@ -39,26 +39,18 @@ from tqdm.auto import tqdm
 
 from . import bounds, metrics, routers
 from ._validation import check_accuracy, check_cost_kind, check_positive_int
-from .compare import RouterRun, RouterStates, _agreement_states, _run
+from .compare import CONFIDENCE_RULES, RouterRun, RouterStates, _agreement_states, _run
 from .data import check_splits
 from .family import Family
 from .sklearn_family import count_estimator_flops, make_sklearn_states
 
 __all__ = [
-    "CONFIDENCE_RULES",
     "EqualCost",
     "Ensembles",
     "compare_at_equal_cost",
     "train_cnn_ensembles",
     "train_sklearn_ensembles",
 ]
-
-#: Confidence rules :func:`compare_at_equal_cost` can set against ABC, by name.
-CONFIDENCE_RULES = {
-    "max probability": routers.max_probability,
-    "margin": routers.margin,
-    "entropy": routers.negative_entropy,
-}
 
 _SIMILAR_COST = 1.1
 """The dearest member of a tier may cost at most this many times its cheapest."""
@@ -491,7 +483,7 @@ def compare_at_equal_cost(ensembles, *, family=None, rules=("max probability", "
         The single models the confidence cascades run, cheapest first, on the
         same splits; by default ``ensembles.single()``, one model per tier.
     rules : sequence of str, default=("max probability", "margin")
-        Keys of :data:`CONFIDENCE_RULES`.
+        Keys of :data:`adaptlab.compare.CONFIDENCE_RULES`.
     target_accuracy : float in [0, 1], optional
         Default: the validation accuracy of the last model of ``family``,
         "as good as the largest model".

@@ -4,10 +4,9 @@ import pytest
 from conftest import simulated_proba
 
 from adaptlab import cascade, routers
-from adaptlab.compare import compare_routers
+from adaptlab.compare import CONFIDENCE_RULES, compare_routers
 from adaptlab.data import make_cifar_like, train_val_test_split
 from adaptlab.ensembles import (
-    CONFIDENCE_RULES,
     Ensembles,
     compare_at_equal_cost,
     train_cnn_ensembles,
